@@ -1,0 +1,110 @@
+// Domain names (RFC 1035 §3.1, §4.1.4): labels and compression pointers, decoded the way Zeek does.
+// A pointer must point before itself, and the name it leads to must end before the pointer, so a
+// chain can never loop; its depth is still capped (dns_max_compression_chain_depth). Zeek's rules
+// kept here: the part reached through a pointer is always lower-cased, a name is decoded into a
+// 512-byte buffer (1023 for TSIG), labels over 63 bytes are refused except on NetBIOS, a name of 255
+// bytes or more is only a weird, and reaching the depth cap ends the name there without failing.
+import { type DnsReader, latin1 } from "./reader.ts";
+
+/** Room Zeek gives a decoded name. */
+export const NAME_CAPACITY = 512;
+/** Room for a TSIG algorithm name. */
+export const TSIG_NAME_CAPACITY = 1023;
+
+// Names are decoded here, one at a time; a pointer's target is appended in place.
+const scratch = new Uint8Array(TSIG_NAME_CAPACITY + 1);
+const DOT = 0x2e;
+
+/**
+ * Reads the name at the cursor, leaving the cursor after it. Returns the name without its trailing
+ * dot (the root is ""), lower-cased when `downcase`; null on failure (the reader holds the reason).
+ */
+export function readName(r: DnsReader, downcase = true, capacity = NAME_CAPACITY): string | null {
+  const end = extractName(r, capacity, downcase);
+  return end < 0 ? null : latin1(scratch, 0, end);
+}
+
+/** Like readName, also giving the name lower-cased: [as sent, lower-cased]. */
+export function readNameBothCases(r: DnsReader): [string, string] | null {
+  const end = extractName(r, NAME_CAPACITY, false);
+  if (end < 0) return null;
+  const original = latin1(scratch, 0, end);
+  lowerCase(0, end);
+  return [original, latin1(scratch, 0, end)];
+}
+
+// Decodes into scratch; returns the end of what it wrote, or -1 on failure. Each pointer followed
+// opens a level (Zeek recurses); when the name ends, levels are closed innermost first, each
+// checking its own length, dropping its trailing dot and lower-casing its part. Iterative, so a
+// long chain cannot exhaust the stack (14-bit offsets that only go backwards: 8192 at most).
+const levelStarts: number[] = [];
+
+function extractName(r: DnsReader, room: number, downcase: boolean): number {
+  let out = 0;
+  let depth = 0;
+  const buf = r.buf;
+  const end = r.end;
+  let resumeAt = -1;
+  levelStarts.length = 0;
+  levelStarts.push(0);
+  for (;;) {
+    if (r.pos >= r.end) return failName(r, "dns_invalid_name", resumeAt, end);
+    const labelAt = r.pos;
+    const labelLen = buf[r.pos++];
+    if (labelLen === 0) break;
+
+    if ((labelLen & 0xc0) === 0xc0) {
+      if (r.pos >= r.end) return failName(r, "dns_invalid_name", resumeAt, end);
+      const offset = ((labelLen & 0x3f) << 8) | buf[r.pos++];
+      if (offset >= labelAt - r.start) return failName(r, "DNS_label_forward_compress_offset", resumeAt, end);
+      if (resumeAt < 0) resumeAt = r.pos;
+      if (++depth > r.settings.maxCompressionDepth) {
+        r.weird("DNS_max_compression_chain_depth_exceeded", String(depth), true);
+        break;
+      }
+      // The target must end before the pointer.
+      r.pos = r.start + offset;
+      r.end = labelAt;
+      levelStarts.push(out);
+      continue;
+    }
+
+    if (labelLen > r.end - r.pos) {
+      r.pos = r.end; // Zeek consumes the rest of the message
+      return failName(r, "DNS_label_len_gt_pkt", resumeAt, end);
+    }
+    if (labelLen > 63 && !r.settings.netbiosResponder) return failName(r, "DNS_label_too_long", resumeAt, end);
+    if (labelLen >= room) return failName(r, "DNS_label_len_gt_name_len", resumeAt, end);
+
+    for (let i = 0; i < labelLen; i++) scratch[out + i] = buf[r.pos + i];
+    scratch[out + labelLen] = DOT;
+    out += labelLen + 1;
+    room -= labelLen + 1;
+    r.pos += labelLen;
+  }
+
+  for (let level = levelStarts.length - 1; level >= 0; level--) {
+    const first = levelStarts[level];
+    if (out - first >= 255) r.weird("DNS_NAME_too_long");
+    if (out - first >= 2 && scratch[out - 1] === DOT) out--;
+    if (downcase || level > 0) lowerCase(first, out);
+  }
+  if (resumeAt >= 0) r.pos = resumeAt;
+  r.end = end;
+  return out;
+}
+
+function failName(r: DnsReader, name: string, resumeAt: number, end: number): number {
+  r.fail(name);
+  if (resumeAt >= 0) r.pos = resumeAt;
+  r.end = end;
+  return -1;
+}
+
+// ASCII only, as C's tolower in the C locale.
+function lowerCase(from: number, to: number): void {
+  for (let i = from; i < to; i++) {
+    const c = scratch[i];
+    if (c >= 0x41 && c <= 0x5a) scratch[i] = c + 0x20;
+  }
+}
