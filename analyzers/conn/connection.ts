@@ -1,0 +1,153 @@
+// A connection as Zeek sees it: the 5-tuple oriented originator → responder, its history string, the
+// packet/byte counters of the conn-size analyzer, and the transport session that keeps the protocol
+// state (TCP endpoints, UDP/ICMP activity). Created by the ConnectionTable, logged when removed.
+
+export type Transport = "tcp" | "udp" | "icmp" | "unknown_transport";
+
+/** History bit of the X letter: an analyzer reached a limit and gave up (once per connection). */
+export const HIST_ANALYZER_LIMIT_REACHED = 0x400;
+
+/** What the transport keeps per connection; the conn log reads sizes and states through it. */
+export interface TransportSession {
+  /** Payload bytes as Zeek counts them (TCP: sequence space; UDP/ICMP: payload lengths). */
+  size(isOrig: boolean): number;
+  flipRoles(): void;
+  /** Called when the connection leaves the table, before it is logged. */
+  done(): void;
+}
+
+/** Application analyzers a connection carries (DNS, DHCP, ...): they see payload and may confirm. */
+export interface ConnectionAnalyzer {
+  readonly name: string;
+  /** A datagram (UDP) or in-order stream data (TCP) from one side. */
+  deliver(conn: Connection, isOrig: boolean, data: Uint8Array, offset: number, length: number): void;
+  flipRoles?(): void;
+  done?(conn: Connection): void;
+  /** An analyzer timer (TimerKind.Analyzer) fired. */
+  timer?(conn: Connection, t: number): void;
+}
+
+export class Connection {
+  readonly uid: string;
+  readonly key: string;
+  readonly ipVersion: 4 | 6;
+  origAddr: Uint8Array;
+  respAddr: Uint8Array;
+  origPort: number;
+  respPort: number;
+  readonly transport: Transport;
+  readonly ipProto: number;
+  readonly startTime: number;
+  lastTime: number;
+
+  history = "";
+  /** Zeek's hist_seen: bits of history letters that are recorded only once. */
+  histSeen = 0;
+
+  origL2: string | undefined;
+  respL2: string | undefined;
+  readonly vlan: number;
+  readonly innerVlan: number;
+
+  origPkts = 0;
+  origIpBytes = 0;
+  respPkts = 0;
+  respIpBytes = 0;
+  missedBytes = 0;
+
+  /** Analyzer names that confirmed their protocol, in confirmation order (conn.log `service`). */
+  readonly service: string[] = [];
+  readonly analyzers: ConnectionAnalyzer[] = [];
+
+  session!: TransportSession;
+  inactivityTimeout = 0;
+  /** Bumped whenever the inactivity timer is replaced, so the old one is ignored when it fires. */
+  inactivityGen = 0;
+  /** Session timers are dead once the connection leaves the table. */
+  removed = false;
+  weird = false;
+  /** Per-connection state that scripts attach; lives until the connection is removed. */
+  readonly scriptState = new Map<unknown, unknown>();
+
+  constructor(init: {
+    uid: string;
+    key: string;
+    ipVersion: 4 | 6;
+    origAddr: Uint8Array;
+    respAddr: Uint8Array;
+    origPort: number;
+    respPort: number;
+    transport: Transport;
+    ipProto: number;
+    time: number;
+    origL2?: string;
+    respL2?: string;
+    vlan: number;
+    innerVlan: number;
+  }) {
+    this.uid = init.uid;
+    this.key = init.key;
+    this.ipVersion = init.ipVersion;
+    this.origAddr = init.origAddr;
+    this.respAddr = init.respAddr;
+    this.origPort = init.origPort;
+    this.respPort = init.respPort;
+    this.transport = init.transport;
+    this.ipProto = init.ipProto;
+    this.startTime = init.time;
+    this.lastTime = init.time;
+    this.origL2 = init.origL2;
+    this.respL2 = init.respL2;
+    this.vlan = init.vlan;
+    this.innerVlan = init.innerVlan;
+  }
+
+  addHistory(code: string): void {
+    this.history += code;
+  }
+
+  /**
+   * Records `code` only the first time `mask` is seen (Zeek's CheckHistory). Returns true when it
+   * had been seen before: the caller may then repeat the letter under its own rule.
+   */
+  checkHistory(mask: number, code: string): boolean {
+    if ((this.histSeen & mask) !== 0) return true;
+    this.histSeen |= mask;
+    this.history += code;
+    return false;
+  }
+
+  /**
+   * The logarithmic letters (C, G, T, W): recorded at the 1st, 10th, 100th... occurrence. `counter`
+   * holds [count, threshold] and is updated in place.
+   */
+  scaledHistory(code: string, counter: Uint32Array, index: number): void {
+    const count = ++counter[index];
+    if (count === counter[index + 1]) {
+      this.history += code;
+      const next = counter[index + 1] * 10;
+      if (next > 0xffffffff) counter[index] = 0;
+      else counter[index + 1] = next;
+    }
+  }
+
+  addService(name: string): void {
+    if (!this.service.includes(name)) this.service.push(name);
+  }
+
+  /** Swaps originator and responder (Zeek's FlipRoles): addresses, counters, session, then `^`. */
+  flipRoles(): void {
+    [this.origAddr, this.respAddr] = [this.respAddr, this.origAddr];
+    [this.origPort, this.respPort] = [this.respPort, this.origPort];
+    [this.origL2, this.respL2] = [this.respL2, this.origL2];
+    [this.origPkts, this.respPkts] = [this.respPkts, this.origPkts];
+    [this.origIpBytes, this.respIpBytes] = [this.respIpBytes, this.origIpBytes];
+    this.session.flipRoles();
+    for (const a of this.analyzers) a.flipRoles?.();
+    this.addHistory("^");
+  }
+
+  get duration(): number {
+    return this.lastTime - this.startTime;
+  }
+}

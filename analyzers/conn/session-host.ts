@@ -1,0 +1,26 @@
+// What a transport session needs from the connection table that owns it: network time, options,
+// timers, weirds and removal. Keeps the sessions free of any knowledge of the table itself.
+import type { Options } from "../../core/options.ts";
+import type { Connection } from "./connection.ts";
+
+export const enum TimerKind {
+  /** Session timer: no packet for `inactivityTimeout`. */
+  Inactivity,
+  /** TCP analyzer timers (Zeek's ExpireTimer, AttemptTimer, ConnDeleteTimer). */
+  TcpExpire,
+  TcpAttempt,
+  TcpDelete,
+  /** A timer of the connection's application analyzer; `gen` is its index in `analyzers`. */
+  Analyzer,
+}
+
+export interface SessionHost {
+  readonly options: Options;
+  readonly networkTime: number;
+  weird(conn: Connection, name: string, addl?: string): void;
+  /** Schedules a timer; `gen` lets the owner invalidate it later. */
+  addTimer(conn: Connection, due: number, kind: TimerKind, gen: number): void;
+  setInactivityTimeout(conn: Connection, timeout: number): void;
+  remove(conn: Connection): void;
+  isLikelyServerPort(portWithTransport: number): boolean;
+}

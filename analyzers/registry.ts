@@ -1,0 +1,26 @@
+// Which application analyzers a new connection gets, by transport and responder port, as Zeek's
+// analyzers register for their well-known ports (Zeek's Analyzer::register_for_ports).
+import type { Connection, ConnectionAnalyzer } from "./conn/connection.ts";
+import type { SessionHost } from "./conn/session-host.ts";
+import { DnsAnalyzer, DNS_UDP_PORTS, DNS_TCP_PORTS } from "./dns/analyzer.ts";
+import { DhcpAnalyzer, DHCP_PORTS } from "./dhcp/analyzer.ts";
+import { NtpAnalyzer, NTP_PORTS } from "./ntp/analyzer.ts";
+
+interface PortAnalyzer {
+  transport: "tcp" | "udp";
+  ports: readonly number[];
+  create(c: Connection, host: SessionHost): ConnectionAnalyzer;
+}
+
+const PORT_ANALYZERS: PortAnalyzer[] = [
+  { transport: "udp", ports: DNS_UDP_PORTS, create: (c, h) => new DnsAnalyzer(c, h) },
+  { transport: "tcp", ports: DNS_TCP_PORTS, create: (c, h) => new DnsAnalyzer(c, h) },
+  { transport: "udp", ports: DHCP_PORTS, create: () => new DhcpAnalyzer() },
+  { transport: "udp", ports: NTP_PORTS, create: () => new NtpAnalyzer() },
+];
+
+export function attachPortAnalyzers(c: Connection, host: SessionHost): void {
+  for (const pa of PORT_ANALYZERS) {
+    if (pa.transport === c.transport && pa.ports.includes(c.respPort)) c.analyzers.push(pa.create(c, host));
+  }
+}

@@ -1,0 +1,362 @@
+// The connection table: finds or creates the connection of each decoded packet (Zeek's five-tuple
+// key, originator/responder choice, reuse of a tuple), drives its transport session, counts its
+// packets, runs the timers in network time and removes connections, which is when they are logged.
+import type { Packet } from "./packet.ts";
+import type { Options } from "./options.ts";
+import { TimerQueue } from "./timers.ts";
+import { transportChecksumOk } from "./decode/checksum.ts";
+import { formatMac } from "./net/address.ts";
+import { Connection, type Transport } from "../analyzers/conn/connection.ts";
+import { TimerKind, type SessionHost } from "../analyzers/conn/session-host.ts";
+import { TcpSession, SYN, ACK } from "../analyzers/conn/tcp-session.ts";
+import { DatagramSession } from "../analyzers/conn/datagram-session.ts";
+import { PORT_TCP, PORT_UDP } from "../analyzers/conn/likely-server-ports.ts";
+import { icmpCounterpart } from "../analyzers/conn/community-id.ts";
+import { UidGenerator } from "./uid.ts";
+
+export interface ConnectionHooks {
+  /** A connection was created (after any flip decided at creation). */
+  newConnection?(c: Connection): void;
+  /** A datagram's payload (UDP) for application analyzers. */
+  udpPayload?(c: Connection, isOrig: boolean, data: Uint8Array, offset: number, length: number): void;
+  /** The connection leaves the table: its record is final. */
+  connectionRemoved(c: Connection): void;
+  weird(name: string, c: Connection | undefined, addl?: string): void;
+}
+
+const HIST_ORIG_DATA = 0x1;
+const HIST_RESP_DATA = 0x2;
+
+export class ConnectionTable implements SessionHost {
+  private readonly conns = new Map<string, Connection>();
+  private readonly timers = new TimerQueue<Connection>();
+  private readonly uids = new UidGenerator();
+  private readonly likelyServerPorts: Set<number>;
+  networkTime = 0;
+  /** Record MAC addresses per connection (mac-logging). */
+  recordL2 = false;
+  /** Verify checksums for this packet? (-C and ignore_checksums_nets). */
+  checksumsFor: (pkt: Packet) => boolean;
+
+  constructor(
+    readonly options: Options,
+    private readonly hooks: ConnectionHooks,
+  ) {
+    this.likelyServerPorts = options.likely_server_ports;
+    const nets = options.ignore_checksums_nets;
+    this.checksumsFor = options.ignore_checksums
+      ? () => false
+      : nets.length === 0
+        ? () => true
+        : (pkt) => !nets.some((n) => n.contains(pkt.ip, pkt.srcOff, pkt.ipVersion as 4 | 6));
+  }
+
+  get size(): number {
+    return this.conns.size;
+  }
+
+  /** Moves network time to `t`, firing every timer due by then (before the packet at `t`). */
+  advance(t: number): void {
+    if (t > this.networkTime) this.networkTime = t;
+    const now = this.networkTime;
+    for (let timer = this.timers.popDue(now); timer; timer = this.timers.popDue(now)) {
+      this.fire(timer.target, timer.kind, timer.due, timer.gen);
+    }
+  }
+
+  /** End of input: every connection still open is removed and logged. */
+  flushAll(): void {
+    for (const c of [...this.conns.values()]) this.remove(c);
+  }
+
+  // SessionHost
+
+  weird(conn: Connection, name: string, addl?: string): void {
+    conn.weird = true;
+    this.hooks.weird(name, conn, addl);
+  }
+
+  addTimer(conn: Connection, due: number, kind: TimerKind, gen: number): void {
+    if (!conn.removed) this.timers.add(due, conn, kind, gen);
+  }
+
+  setInactivityTimeout(conn: Connection, timeout: number): void {
+    if (timeout === conn.inactivityTimeout) return;
+    conn.inactivityGen++;
+    if (timeout) this.addTimer(conn, conn.lastTime + timeout, TimerKind.Inactivity, conn.inactivityGen);
+    conn.inactivityTimeout = timeout;
+  }
+
+  remove(conn: Connection): void {
+    if (conn.removed) return;
+    conn.removed = true;
+    this.conns.delete(conn.key);
+    conn.session.done();
+    for (const a of conn.analyzers) a.done?.(conn);
+    this.hooks.connectionRemoved(conn);
+  }
+
+  isLikelyServerPort(p: number): boolean {
+    return this.likelyServerPorts.has(p);
+  }
+
+  private fire(conn: Connection, kind: TimerKind, due: number, gen: number): void {
+    if (conn.removed) return;
+    if (kind === TimerKind.Inactivity) {
+      if (gen !== conn.inactivityGen) return;
+      if (conn.lastTime + conn.inactivityTimeout <= due) this.remove(conn);
+      else this.addTimer(conn, conn.lastTime + conn.inactivityTimeout, TimerKind.Inactivity, gen);
+      return;
+    }
+    if (kind === TimerKind.Analyzer) conn.analyzers[gen]?.timer?.(conn, due);
+    else (conn.session as TcpSession).timer(kind, due, gen);
+  }
+
+  /** Handles one decoded IP packet (the decoder returned true for it). */
+  packet(pkt: Packet): void {
+    const proto = pkt.proto;
+    if (proto === 6) this.tcp(pkt);
+    else if (proto === 17) this.udp(pkt);
+    else if (proto === 1 || proto === 58) this.icmp(pkt);
+    else this.unknown(pkt);
+  }
+
+  private headerPresent(pkt: Packet, min: number): boolean {
+    if (pkt.l4Len && pkt.l4Len < min) {
+      this.hooks.weird("truncated_header", undefined);
+      return false;
+    }
+    if (pkt.l4CapLen < min) {
+      this.hooks.weird("internally_truncated_header", undefined);
+      return false;
+    }
+    return true;
+  }
+
+  private tcp(pkt: Packet): void {
+    if (!this.headerPresent(pkt, 20)) return;
+    const ip = pkt.ip;
+    const o = pkt.l4Off;
+    const flags = ip[o + 13];
+    const seq = ((ip[o + 4] << 24) | (ip[o + 5] << 16) | (ip[o + 6] << 8) | ip[o + 7]) >>> 0;
+    const key = flowKey(pkt, 6, pkt.srcPort, pkt.dstPort, false);
+    let conn = this.conns.get(key);
+    if (conn !== undefined && (conn.session as TcpSession).isReuse(flags, seq, this.networkTime)) {
+      this.remove(conn);
+      conn = undefined;
+    }
+    if (conn === undefined) {
+      let flip = false;
+      if (!(flags & SYN) || flags & ACK) {
+        const opts = this.options;
+        if (!opts.partial_connection_ok) return;
+        if (flags & SYN && !opts.tcp_SYN_ack_ok) return;
+        if (this.isLikelyServerPort(pkt.srcPort | PORT_TCP)) {
+          // Both plausible servers: flip only for a non-SYN-ACK towards the higher port.
+          flip = this.isLikelyServerPort(pkt.dstPort | PORT_TCP) ? !(flags & SYN) && pkt.srcPort < pkt.dstPort : true;
+        }
+      }
+      conn = this.create(pkt, key, "tcp", pkt.srcPort, pkt.dstPort, flip);
+    }
+    const session = conn.session as TcpSession;
+    let isOrig = this.isOrig(conn, pkt, pkt.srcPort);
+
+    const hdrLen = (ip[o + 12] >> 4) * 4;
+    const len = pkt.l4Len || pkt.l4CapLen;
+    if (hdrLen < 20) {
+      this.weird(conn, "bad_TCP_header_len");
+      return;
+    }
+    if (hdrLen > len || hdrLen > pkt.l4CapLen) {
+      this.weird(conn, "truncated_header");
+      return;
+    }
+    const payloadLen = len - hdrLen;
+    const payloadCap = pkt.l4CapLen - hdrLen;
+    if (payloadCap >= payloadLen && this.checksumsFor(pkt) && !transportChecksumOk(pkt)) {
+      this.weird(conn, "bad_TCP_checksum");
+      session.checksumError(isOrig);
+      return;
+    }
+    isOrig = session.process(
+      isOrig,
+      {
+        flags,
+        seq,
+        ack: ((ip[o + 8] << 24) | (ip[o + 9] << 16) | (ip[o + 10] << 8) | ip[o + 11]) >>> 0,
+        window: (ip[o + 14] << 8) | ip[o + 15],
+        len: payloadLen,
+        caplen: payloadCap,
+        data: ip,
+        dataOff: o + hdrLen,
+      },
+      this.networkTime,
+    );
+    this.count(conn, isOrig, pkt);
+  }
+
+  private udp(pkt: Packet): void {
+    if (!this.headerPresent(pkt, 8)) return;
+    const key = flowKey(pkt, 17, pkt.srcPort, pkt.dstPort, false);
+    let conn = this.conns.get(key);
+    if (conn === undefined) {
+      const flip = this.isLikelyServerPort(pkt.srcPort | PORT_UDP) && !this.isLikelyServerPort(pkt.dstPort | PORT_UDP);
+      conn = this.create(pkt, key, "udp", pkt.srcPort, pkt.dstPort, flip);
+    }
+    const isOrig = this.isOrig(conn, pkt, pkt.srcPort);
+    const session = conn.session as DatagramSession;
+
+    const ip = pkt.ip;
+    const o = pkt.l4Off;
+    const len = pkt.l4Len || pkt.l4CapLen;
+    const v4ZeroSum = pkt.ipVersion === 4 && ip[o + 6] === 0 && ip[o + 7] === 0;
+    if (!v4ZeroSum && pkt.l4CapLen >= len && pkt.wirelen <= pkt.caplen && this.checksumsFor(pkt) && !transportChecksumOk(pkt)) {
+      this.weird(conn, "bad_UDP_checksum");
+      conn.scaledHistory(isOrig ? "C" : "c", session.checksumCounters, isOrig ? 0 : 2);
+      return;
+    }
+    const ulen = (ip[o + 4] << 8) | ip[o + 5];
+    if (ulen !== len) this.weird(conn, "UDP_datagram_length_mismatch", `${ulen} != ${len}`);
+    conn.lastTime = this.networkTime;
+    if (isOrig) conn.checkHistory(HIST_ORIG_DATA, "D");
+    else conn.checkHistory(HIST_RESP_DATA, "d");
+    session.addLength(isOrig, ulen - 8);
+    const payload = Math.min(len, pkt.l4CapLen) - 8;
+    if (this.hooks.udpPayload && payload >= 0) this.hooks.udpPayload(conn, isOrig, ip, o + 8, payload);
+    // Counted last, with the direction the packet arrived in, even if an analyzer flipped the
+    // connection on it: Zeek's conn-size analyzer sits behind the protocol analyzers.
+    this.count(conn, isOrig, pkt);
+  }
+
+  private icmp(pkt: Packet): void {
+    if (!this.headerPresent(pkt, 8)) return;
+    const type = pkt.srcPort;
+    const pair = icmpCounterpart(pkt.proto, type);
+    const oneWay = pair < 0;
+    // A type without a reply type is one-way: its code stands in for the responder port.
+    const counterpart = oneWay ? pkt.dstPort : pair;
+    const key = flowKey(pkt, pkt.proto, type, counterpart, oneWay);
+    let conn = this.conns.get(key);
+    if (conn === undefined) conn = this.create(pkt, key, "icmp", type, counterpart, false);
+    const isOrig = this.isOrig(conn, pkt, type);
+    const len = pkt.l4Len || pkt.l4CapLen;
+    if (pkt.l4CapLen >= len && this.checksumsFor(pkt) && !transportChecksumOk(pkt)) {
+      this.weird(conn, "bad_ICMP_checksum");
+      return;
+    }
+    conn.lastTime = this.networkTime;
+    (conn.session as DatagramSession).addLength(isOrig, len - 8);
+    if (pkt.l4CapLen >= len) this.count(conn, isOrig, pkt);
+  }
+
+  private unknown(pkt: Packet): void {
+    const key = flowKey(pkt, pkt.proto, 0, 0, false);
+    let conn = this.conns.get(key);
+    if (conn === undefined) conn = this.create(pkt, key, "unknown_transport", 0, 0, false);
+    const isOrig = this.isOrig(conn, pkt, 0);
+    conn.lastTime = this.networkTime;
+    this.count(conn, isOrig, pkt);
+  }
+
+  private isOrig(conn: Connection, pkt: Packet, srcPort: number): boolean {
+    if (srcPort !== conn.origPort) return false;
+    const a = conn.origAddr;
+    const ip = pkt.ip;
+    const off = pkt.srcOff;
+    for (let i = 0; i < a.length; i++) if (a[i] !== ip[off + i]) return false;
+    return true;
+  }
+
+  private count(conn: Connection, isOrig: boolean, pkt: Packet): void {
+    if (isOrig) {
+      conn.origPkts++;
+      conn.origIpBytes += pkt.ipLen;
+    } else {
+      conn.respPkts++;
+      conn.respIpBytes += pkt.ipLen;
+    }
+  }
+
+  private create(pkt: Packet, key: string, transport: Transport, srcPort: number, dstPort: number, flip: boolean): Connection {
+    const n = pkt.ipVersion === 4 ? 4 : 16;
+    const src = pkt.ip.slice(pkt.srcOff, pkt.srcOff + n);
+    const dst = pkt.ip.slice(pkt.dstOff, pkt.dstOff + n);
+    const conn = new Connection({
+      uid: this.uids.next(),
+      key,
+      ipVersion: pkt.ipVersion as 4 | 6,
+      origAddr: src,
+      respAddr: dst,
+      origPort: srcPort,
+      respPort: dstPort,
+      transport,
+      ipProto: pkt.proto,
+      time: this.networkTime,
+      origL2: this.recordL2 ? macOf(pkt, pkt.l2SrcOff) : undefined,
+      respL2: this.recordL2 ? macOf(pkt, pkt.l2DstOff) : undefined,
+      vlan: pkt.vlan,
+      innerVlan: pkt.innerVlan,
+    });
+    this.conns.set(key, conn);
+    const opts = this.options;
+    if (transport === "tcp") {
+      conn.session = new TcpSession(conn, this);
+    } else {
+      conn.session = new DatagramSession();
+      const timeout =
+        transport === "udp" ? opts.udp_inactivity_timeout : transport === "icmp" ? opts.icmp_inactivity_timeout : opts.unknown_ip_inactivity_timeout;
+      this.setInactivityTimeout(conn, timeout);
+    }
+    if (flip && !isBroadcast(dst)) conn.flipRoles();
+    this.hooks.newConnection?.(conn);
+    return conn;
+  }
+}
+
+/** A link-layer address, or undefined where the link has none (Zeek treats all-zero as none). */
+function macOf(pkt: Packet, off: number): string | undefined {
+  if (off < 0) return undefined;
+  const f = pkt.frame;
+  if ((f[off] | f[off + 1] | f[off + 2] | f[off + 3] | f[off + 4] | f[off + 5]) === 0) return undefined;
+  return formatMac(f, off);
+}
+
+function isBroadcast(addr: Uint8Array): boolean {
+  return addr.length === 4 && addr[0] === 255 && addr[1] === 255 && addr[2] === 255 && addr[3] === 255;
+}
+
+/**
+ * The table key: protocol, then the two (address, port) endpoints in canonical order so that both
+ * directions find the same connection (one-way ICMP keeps its order, as in Zeek). Built from
+ * 16-bit char codes: no number formatting on the hot path.
+ */
+function flowKey(pkt: Packet, proto: number, srcPort: number, dstPort: number, oneWay: boolean): string {
+  const ip = pkt.ip;
+  const s = pkt.srcOff;
+  const d = pkt.dstOff;
+  const n = pkt.ipVersion === 4 ? 4 : 16;
+  let srcFirst = true;
+  if (!oneWay) {
+    let cmp = 0;
+    for (let i = 0; i < n && cmp === 0; i++) cmp = ip[s + i] - ip[d + i];
+    srcFirst = cmp < 0 || (cmp === 0 && srcPort <= dstPort);
+  }
+  const a = srcFirst ? s : d;
+  const b = srcFirst ? d : s;
+  const pa = srcFirst ? srcPort : dstPort;
+  const pb = srcFirst ? dstPort : srcPort;
+  if (n === 4) {
+    return String.fromCharCode(
+      proto | (oneWay ? 0x100 : 0),
+      (ip[a] << 8) | ip[a + 1],
+      (ip[a + 2] << 8) | ip[a + 3],
+      pa,
+      (ip[b] << 8) | ip[b + 1],
+      (ip[b + 2] << 8) | ip[b + 3],
+      pb,
+    );
+  }
+  let k = String.fromCharCode(proto | 0x200 | (oneWay ? 0x100 : 0), pa, pb);
+  for (let i = 0; i < 16; i += 2) k += String.fromCharCode((ip[a + i] << 8) | ip[a + i + 1], (ip[b + i] << 8) | ip[b + i + 1]);
+  return k;
+}
