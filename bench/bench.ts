@@ -1,1 +1,116 @@
-export {};
+// `npm run bench`: builds (or reuses) a large generated capture and measures, in one run, the raw
+// read-and-decode floor and the whole pipeline (`nsm -r`) on it. Each is measured in a process of
+// its own, so each peak RSS belongs to what it measures. `--memory-check` instead runs nsm on the
+// same mix at two lengths, to show that peak memory follows open connections, not file size.
+//
+//   node dist/bench.js [--packets 1000000] [--seed 1] [--runs 3] [--nsm-runs 1] [--memory-check]
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { ensureCapture, type BenchCapture } from "./capture-cache.ts";
+import { measureFloor, type FloorRun } from "./read-decode-floor.ts";
+import { runNsm, writeRssProbe, type PipelineOutcome } from "./nsm-run.ts";
+import { describeCapture, memoryCheckJson, memoryCheckTable, throughput, throughputJson, throughputTable, type MemoryPoint } from "./report.ts";
+
+// dist/bench.js and bench/bench.ts both sit one folder below the project root.
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+const { values: args } = parseArgs({
+  options: {
+    packets: { type: "string", default: "1000000" },
+    seed: { type: "string", default: "1" },
+    runs: { type: "string", default: "3" },
+    "nsm-runs": { type: "string", default: "1" },
+    "memory-check": { type: "boolean", default: false },
+    out: { type: "string", default: join(ROOT, "bench", "out") },
+    // Internal: the floor measured in a child process; prints one JSON line.
+    "floor-child": { type: "string" },
+  },
+});
+
+function positiveInt(name: string, value: string | undefined): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} wants a positive integer, not ${value}`);
+  return n;
+}
+
+const packets = positiveInt("packets", args.packets);
+const seed = positiveInt("seed", args.seed);
+const floorRuns = positiveInt("runs", args.runs);
+const nsmRuns = positiveInt("nsm-runs", args["nsm-runs"]);
+
+interface FloorReport {
+  best: FloorRun;
+  peakRssKb: number;
+}
+
+async function floorChild(path: string): Promise<void> {
+  let best: FloorRun | undefined;
+  for (let i = 0; i < floorRuns; i++) {
+    const run = await measureFloor(path);
+    if (best === undefined || run.seconds < best.seconds) best = run;
+  }
+  const report: FloorReport = { best: best!, peakRssKb: process.resourceUsage().maxRSS };
+  process.stdout.write(JSON.stringify(report) + "\n");
+}
+
+function measureFloorInChild(path: string): Promise<FloorReport> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, process.argv[1], "--floor-child", path, "--runs", String(floorRuns)], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (s: string) => (out += s));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code === 0) resolve(JSON.parse(out) as FloorReport);
+      else reject(new Error(`the floor measurement exited with code ${code}`));
+    });
+  });
+}
+
+async function bestNsmRun(capture: BenchCapture, probe: string): Promise<PipelineOutcome> {
+  let best: PipelineOutcome | undefined;
+  for (let i = 0; i < nsmRuns; i++) {
+    const outcome = await runNsm(ROOT, capture.path, probe);
+    if (!("run" in outcome)) return outcome;
+    if (best === undefined || ("run" in best && outcome.run.seconds < best.run.seconds)) best = outcome;
+  }
+  return best!;
+}
+
+function prepare(n: number): BenchCapture {
+  const capture = ensureCapture(args.out!, n, seed);
+  console.log(describeCapture(capture));
+  return capture;
+}
+
+async function throughputBench(): Promise<void> {
+  const capture = prepare(packets);
+  const floor = await measureFloorInChild(capture.path);
+  if (floor.best.packets !== capture.stats.packets || floor.best.decoded !== capture.stats.packets) {
+    console.log(`note: the floor read ${floor.best.packets} packets and decoded ${floor.best.decoded} of ${capture.stats.packets} written`);
+  }
+  const floorThroughput = throughput(capture, floor.best.seconds, floor.peakRssKb);
+  const nsm = await bestNsmRun(capture, writeRssProbe(args.out!));
+  console.log("");
+  console.log(throughputTable(floorThroughput, floorRuns, nsm, nsmRuns, capture));
+  console.log(throughputJson(capture, floorThroughput, nsm));
+}
+
+async function memoryCheck(): Promise<void> {
+  const probe = writeRssProbe(args.out!);
+  const points: MemoryPoint[] = [];
+  for (const n of [packets, 2 * packets]) {
+    const capture = prepare(n);
+    points.push({ capture, nsm: await bestNsmRun(capture, probe) });
+  }
+  console.log("");
+  console.log(memoryCheckTable(points));
+  console.log(memoryCheckJson(points));
+}
+
+const floorPath = args["floor-child"];
+await (floorPath !== undefined ? floorChild(floorPath) : args["memory-check"] ? memoryCheck() : throughputBench());
