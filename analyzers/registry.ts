@@ -2,6 +2,7 @@
 // analyzers register for their well-known ports (Zeek's Analyzer::register_for_ports).
 import type { Connection, ConnectionAnalyzer } from "./conn/connection.ts";
 import type { SessionHost } from "./conn/session-host.ts";
+import type { TcpSession } from "./conn/tcp-session.ts";
 import { DnsAnalyzer, DNS_UDP_PORTS, DNS_TCP_PORTS } from "./dns/analyzer.ts";
 import { DhcpAnalyzer, DHCP_PORTS } from "./dhcp/analyzer.ts";
 import { NtpAnalyzer, NTP_PORTS } from "./ntp/analyzer.ts";
@@ -22,5 +23,10 @@ const PORT_ANALYZERS: PortAnalyzer[] = [
 export function attachPortAnalyzers(c: Connection, host: SessionHost): void {
   for (const pa of PORT_ANALYZERS) {
     if (pa.transport === c.transport && pa.ports.includes(c.respPort)) c.analyzers.push(pa.create(c, host));
+  }
+  if (c.transport === "tcp" && c.analyzers.some((a) => a.deliverStream)) {
+    (c.session as TcpSession).enableStream((isOrig, data) => {
+      for (const a of c.analyzers) a.deliverStream?.(c, isOrig, data);
+    });
   }
 }

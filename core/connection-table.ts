@@ -5,8 +5,9 @@ import type { Packet } from "./packet.ts";
 import type { Options } from "./options.ts";
 import { TimerQueue } from "./timers.ts";
 import { transportChecksumOk } from "./decode/checksum.ts";
-import { formatMac } from "./net/address.ts";
-import { Connection, type Transport } from "../analyzers/conn/connection.ts";
+import { Connection, ScaledCounter, type Transport } from "../analyzers/conn/connection.ts";
+import type { ConnectionEvents } from "../analyzers/conn/connection-events.ts";
+import { WeirdSampler } from "./weird-sampler.ts";
 import { TimerKind, type SessionHost } from "../analyzers/conn/session-host.ts";
 import { TcpSession, SYN, ACK } from "../analyzers/conn/tcp-session.ts";
 import { DatagramSession } from "../analyzers/conn/datagram-session.ts";
@@ -15,13 +16,10 @@ import { icmpCounterpart } from "../analyzers/conn/community-id.ts";
 import { UidGenerator } from "./uid.ts";
 
 export interface ConnectionHooks {
-  /** A connection was created (after any flip decided at creation). */
-  newConnection?(c: Connection): void;
+  /** A connection was created (after any flip decided at creation), before new_connection. */
+  attachAnalyzers?(c: Connection): void;
   /** A datagram's payload (UDP) for application analyzers. */
   udpPayload?(c: Connection, isOrig: boolean, data: Uint8Array, offset: number, length: number): void;
-  /** The connection leaves the table: its record is final. */
-  connectionRemoved(c: Connection): void;
-  weird(name: string, c: Connection | undefined, addl?: string): void;
 }
 
 const HIST_ORIG_DATA = 0x1;
@@ -33,14 +31,13 @@ export class ConnectionTable implements SessionHost {
   private readonly uids = new UidGenerator();
   private readonly likelyServerPorts: Set<number>;
   networkTime = 0;
-  /** Record MAC addresses per connection (mac-logging). */
-  recordL2 = false;
   /** Verify checksums for this packet? (-C and ignore_checksums_nets). */
   checksumsFor: (pkt: Packet) => boolean;
 
   constructor(
     readonly options: Options,
-    private readonly hooks: ConnectionHooks,
+    private readonly events: ConnectionEvents,
+    private readonly hooks: ConnectionHooks = {},
   ) {
     this.likelyServerPorts = options.likely_server_ports;
     const nets = options.ignore_checksums_nets;
@@ -60,7 +57,10 @@ export class ConnectionTable implements SessionHost {
     if (t > this.networkTime) this.networkTime = t;
     const now = this.networkTime;
     for (let timer = this.timers.popDue(now); timer; timer = this.timers.popDue(now)) {
-      this.fire(timer.target, timer.kind, timer.due, timer.gen);
+      const conn = timer.target;
+      const own = conn.timers;
+      own.splice(own.indexOf(timer), 1);
+      this.fire(conn, timer.kind, timer.due, timer.gen);
     }
   }
 
@@ -71,29 +71,48 @@ export class ConnectionTable implements SessionHost {
 
   // SessionHost
 
-  weird(conn: Connection, name: string, addl?: string): void {
+  private readonly weirds = new WeirdSampler();
+
+  weird(conn: Connection, name: string, addl = "", source = ""): void {
     conn.weird = true;
-    this.hooks.weird(name, conn, addl);
+    if (this.weirds.permit(name, conn)) this.events.weird(name, conn, addl, source);
+  }
+
+  /** A weird outside any connection (decoding, truncated transport headers). */
+  netWeird(name: string, addl = "", source = ""): void {
+    if (this.weirds.permit(name, undefined)) this.events.weird(name, undefined, addl, source);
   }
 
   addTimer(conn: Connection, due: number, kind: TimerKind, gen: number): void {
-    if (!conn.removed) this.timers.add(due, conn, kind, gen);
+    if (!conn.removed) conn.timers.push(this.timers.add(due, conn, kind, gen));
   }
 
   setInactivityTimeout(conn: Connection, timeout: number): void {
     if (timeout === conn.inactivityTimeout) return;
-    conn.inactivityGen++;
-    if (timeout) this.addTimer(conn, conn.lastTime + timeout, TimerKind.Inactivity, conn.inactivityGen);
+    this.cancelTimers(conn, TimerKind.Inactivity);
+    if (timeout) this.addTimer(conn, conn.lastTime + timeout, TimerKind.Inactivity, 0);
     conn.inactivityTimeout = timeout;
+  }
+
+  cancelTimers(conn: Connection, ...kinds: TimerKind[]): void {
+    const own = conn.timers;
+    for (let i = own.length - 1; i >= 0; i--) {
+      if (kinds.includes(own[i].kind)) {
+        this.timers.cancel(own[i]);
+        own.splice(i, 1);
+      }
+    }
   }
 
   remove(conn: Connection): void {
     if (conn.removed) return;
     conn.removed = true;
     this.conns.delete(conn.key);
+    for (const t of conn.timers) this.timers.cancel(t);
+    conn.timers.length = 0;
     conn.session.done();
     for (const a of conn.analyzers) a.done?.(conn);
-    this.hooks.connectionRemoved(conn);
+    this.events.stateRemove(conn);
   }
 
   isLikelyServerPort(p: number): boolean {
@@ -103,13 +122,15 @@ export class ConnectionTable implements SessionHost {
   private fire(conn: Connection, kind: TimerKind, due: number, gen: number): void {
     if (conn.removed) return;
     if (kind === TimerKind.Inactivity) {
-      if (gen !== conn.inactivityGen) return;
-      if (conn.lastTime + conn.inactivityTimeout <= due) this.remove(conn);
+      if (conn.lastTime + conn.inactivityTimeout <= due) {
+        this.events.timeout(conn);
+        this.remove(conn);
+      }
       else this.addTimer(conn, conn.lastTime + conn.inactivityTimeout, TimerKind.Inactivity, gen);
       return;
     }
     if (kind === TimerKind.Analyzer) conn.analyzers[gen]?.timer?.(conn, due);
-    else (conn.session as TcpSession).timer(kind, due, gen);
+    else (conn.session as TcpSession).timer(kind, due);
   }
 
   /** Handles one decoded IP packet (the decoder returned true for it). */
@@ -123,11 +144,11 @@ export class ConnectionTable implements SessionHost {
 
   private headerPresent(pkt: Packet, min: number): boolean {
     if (pkt.l4Len && pkt.l4Len < min) {
-      this.hooks.weird("truncated_header", undefined);
+      this.netWeird("truncated_header");
       return false;
     }
     if (pkt.l4CapLen < min) {
-      this.hooks.weird("internally_truncated_header", undefined);
+      this.netWeird("internally_truncated_header");
       return false;
     }
     return true;
@@ -212,7 +233,7 @@ export class ConnectionTable implements SessionHost {
     const v4ZeroSum = pkt.ipVersion === 4 && ip[o + 6] === 0 && ip[o + 7] === 0;
     if (!v4ZeroSum && pkt.l4CapLen >= len && pkt.wirelen <= pkt.caplen && this.checksumsFor(pkt) && !transportChecksumOk(pkt)) {
       this.weird(conn, "bad_UDP_checksum");
-      conn.scaledHistory(isOrig ? "C" : "c", session.checksumCounters, isOrig ? 0 : 2);
+      conn.scaledHistory(isOrig ? "C" : "c", isOrig ? (session.origChecksums ??= new ScaledCounter()) : (session.respChecksums ??= new ScaledCounter()));
       return;
     }
     const ulen = (ip[o + 4] << 8) | ip[o + 5];
@@ -279,9 +300,11 @@ export class ConnectionTable implements SessionHost {
 
   private create(pkt: Packet, key: string, transport: Transport, srcPort: number, dstPort: number, flip: boolean): Connection {
     const n = pkt.ipVersion === 4 ? 4 : 16;
-    const src = pkt.ip.slice(pkt.srcOff, pkt.srcOff + n);
-    const dst = pkt.ip.slice(pkt.dstOff, pkt.dstOff + n);
+    // Copies: the packet's buffer is reused for the next frame (Buffer#slice would be a view).
+    const src = Uint8Array.prototype.slice.call(pkt.ip, pkt.srcOff, pkt.srcOff + n);
+    const dst = Uint8Array.prototype.slice.call(pkt.ip, pkt.dstOff, pkt.dstOff + n);
     const conn = new Connection({
+      events: this.events,
       uid: this.uids.next(),
       key,
       ipVersion: pkt.ipVersion as 4 | 6,
@@ -292,8 +315,8 @@ export class ConnectionTable implements SessionHost {
       transport,
       ipProto: pkt.proto,
       time: this.networkTime,
-      origL2: this.recordL2 ? macOf(pkt, pkt.l2SrcOff) : undefined,
-      respL2: this.recordL2 ? macOf(pkt, pkt.l2DstOff) : undefined,
+      origL2: macOf(pkt, pkt.l2SrcOff),
+      respL2: macOf(pkt, pkt.l2DstOff),
       vlan: pkt.vlan,
       innerVlan: pkt.innerVlan,
     });
@@ -308,17 +331,18 @@ export class ConnectionTable implements SessionHost {
       this.setInactivityTimeout(conn, timeout);
     }
     if (flip && !isBroadcast(dst)) conn.flipRoles();
-    this.hooks.newConnection?.(conn);
+    this.hooks.attachAnalyzers?.(conn);
+    this.events.newConnection(conn);
     return conn;
   }
 }
 
-/** A link-layer address, or undefined where the link has none (Zeek treats all-zero as none). */
-function macOf(pkt: Packet, off: number): string | undefined {
-  if (off < 0) return undefined;
+/** A link-layer address as a 48-bit number, or -1 where the link has none (Zeek: all-zero is none). */
+function macOf(pkt: Packet, off: number): number {
+  if (off < 0) return -1;
   const f = pkt.frame;
-  if ((f[off] | f[off + 1] | f[off + 2] | f[off + 3] | f[off + 4] | f[off + 5]) === 0) return undefined;
-  return formatMac(f, off);
+  const mac = (f[off] * 2 ** 40) + (f[off + 1] * 2 ** 32) + ((f[off + 2] << 24) >>> 0) + ((f[off + 3] << 16) | (f[off + 4] << 8) | f[off + 5]);
+  return mac === 0 ? -1 : mac;
 }
 
 function isBroadcast(addr: Uint8Array): boolean {

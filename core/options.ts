@@ -35,9 +35,13 @@ const SPECS = {
   tcp_storm_thresh: { kind: "count", default: 1000, doc: "FINs/RSTs that make a storm" },
   tcp_storm_interarrival_thresh: { kind: "interval", default: 1, doc: "gap under which FINs/RSTs count toward a storm" },
   frag_timeout: { kind: "interval", default: 300, doc: "time an incomplete IP datagram is kept" },
+  script_memory_limit: { kind: "count", default: 64 * 1024 * 1024, doc: "bytes a sandboxed script may allocate (nsm)" },
+  script_call_deadline: { kind: "interval", default: 0.25, doc: "time one call into a sandboxed script may run (nsm)" },
   dns_session_timeout: { kind: "interval", default: 10, doc: "idle time after which a UDP DNS flow is removed" },
   dns_max_queries: { kind: "count", default: 25, doc: "questions per DNS message before the analyzer gives up" },
   dns_max_compression_chain_depth: { kind: "count", default: 20, doc: "compression pointers followed per DNS name" },
+  dns_skip_all_auth: { kind: "bool", default: true, doc: "do not read the authority section of DNS replies" },
+  dns_skip_all_addl: { kind: "bool", default: true, doc: "do not read the additional section of DNS replies" },
 } satisfies Record<string, OptionSpec>;
 
 export type OptionName = keyof typeof SPECS;
@@ -57,10 +61,13 @@ const UNITS: Record<string, number> = {
   min: 60, mins: 60, hr: 3600, hrs: 3600, day: 86400, days: 86400,
 };
 
-function parseValue(name: string, kind: Kind, text: string): unknown {
+/** Parses `text` as a value of a Zeek option type; the error names the option. */
+export function parseOptionValue(name: string, kind: Kind | "string", text: string): unknown {
   const bad = (why: string) => new BadOptionError(`--set ${name}: ${why}`);
   const items = () => text.replace(/^\{|\}$/g, "").split(",").map((s) => s.trim()).filter(Boolean);
   switch (kind) {
+    case "string":
+      return text;
     case "bool":
       if (/^(t|true|1)$/i.test(text)) return true;
       if (/^(f|false|0)$/i.test(text)) return false;
@@ -102,17 +109,33 @@ export function defaultOptions(): Options {
   return o as Options;
 }
 
-/** Applies one `NAME=VALUE` or `NAME+=VALUE` assignment. Zeek's module prefix (`GLOBAL::`) is accepted. */
-export function applySetting(options: Options, assignment: string): void {
+export interface Setting {
+  name: string;
+  add: boolean;
+  text: string;
+}
+
+/** Splits one `NAME=VALUE` or `NAME+=VALUE`; Zeek's module prefix `GLOBAL::` is dropped. */
+export function parseSetting(assignment: string): Setting {
   const m = /^\s*(?:GLOBAL::)?([A-Za-z_][A-Za-z0-9_:]*)\s*(\+?=)\s*(.*)$/.exec(assignment);
   if (!m) throw new BadOptionError(`--set expects NAME=VALUE or NAME+=VALUE, got "${assignment}"`);
-  const [, name, op, text] = m;
-  if (!(name in SPECS)) {
+  return { name: m[1], add: m[2] === "+=", text: m[3] };
+}
+
+export function isCoreOption(name: string): boolean {
+  return Object.hasOwn(SPECS, name);
+}
+
+/** Applies one `NAME=VALUE` or `NAME+=VALUE` assignment to a core option. */
+export function applySetting(options: Options, assignment: string): void {
+  const { name, add, text } = parseSetting(assignment);
+  const op = add ? "+=" : "=";
+  if (!isCoreOption(name)) {
     throw new BadOptionError(`unknown option "${name}" (known: ${Object.keys(SPECS).join(", ")})`);
   }
   const key = name as OptionName;
   const spec: OptionSpec = SPECS[key];
-  const value = parseValue(name, spec.kind, text.trim());
+  const value = parseOptionValue(name, spec.kind, text.trim());
   const target = options as Record<string, unknown>;
   if (op === "+=") {
     if (spec.kind === "set[port]") for (const p of value as Set<number>) (target[key] as Set<number>).add(p);

@@ -1,6 +1,6 @@
-// One run over a capture: frames from the reader are decoded, filtered, handed to the connection
-// table in network-time order, and the logs are written; at end of input every open connection is
-// flushed, as Zeek does at zeek_done.
+// One run over a capture: the scripts are loaded, frames from the reader are decoded, filtered and
+// handed to the connection table in network-time order, events go to the scripts that handle them,
+// and at end of input every open connection is flushed and zeek_done runs, as in Zeek.
 import { Packet, type RawFrame } from "./packet.ts";
 import type { Options } from "./options.ts";
 import { readCapture, type CaptureResult } from "./capture/reader.ts";
@@ -8,24 +8,34 @@ import { PacketDecoder } from "./decode/decoder.ts";
 import { compileFilter } from "./filter/compile.ts";
 import { ConnectionTable } from "./connection-table.ts";
 import { LocalNets } from "./site.ts";
-import { WeirdLog } from "./weird-log.ts";
 import type { Subnet } from "./net/subnet.ts";
-import { openLogWriter, type WriterOptions } from "../logs/writer.ts";
-import { weirdSchema } from "../logs/weird.ts";
-import { ConnLog, type ConnLogExtension } from "../scripts/base/conn.ts";
+import type { WriterOptions } from "../logs/writer.ts";
 import { attachPortAnalyzers } from "../analyzers/registry.ts";
+import { ScriptRuntime } from "./script/runtime.ts";
+import { baseScripts, type ScriptSource } from "./script/catalog.ts";
+import { loadScripts, type SandboxSettings } from "./script/load.ts";
+import { ScriptReloader } from "./script/reloader.ts";
 
 export interface RunOptions {
   /** A capture file, or "-" for standard input. */
   source: string;
   options: Options;
+  /** `--set` values for options that scripts declare. */
+  scriptSettings?: Map<string, string>;
   filter?: string;
   localNets: Subnet[];
   logs: WriterOptions;
-  /** conn.log columns added by policy scripts, in load order. */
-  connExtensions: ConnLogExtension[];
-  /** Records MAC addresses per connection (needed by mac-logging). */
-  recordL2: boolean;
+  /** Policy scripts and user scripts, in command-line order (the base scripts always load first). */
+  scripts?: ScriptSource[];
+  sandbox?: SandboxSettings;
+  /** Run the bundled scripts in the sandbox too (they must give the same logs there). */
+  sandboxAll?: boolean;
+  /** Reload users' scripts when their files change. */
+  watch?: boolean;
+  diagnostic?: (line: string) => void;
+  /** Informational lines (reloads). */
+  notice?: (line: string) => void;
+  print?: (line: string) => void;
 }
 
 export interface RunSummary {
@@ -36,33 +46,41 @@ export interface RunSummary {
 
 export async function runTrace(run: RunOptions): Promise<RunSummary> {
   const opts = run.options;
-  const localNets = new LocalNets(run.localNets);
-  // A writer creates its file with the first row, so a run leaves only the logs it has rows for.
-  const connLog = openLogWriter({ path: "conn", columns: ConnLog.columns(run.connExtensions) }, run.logs);
-  const weirdLog = openLogWriter(weirdSchema, run.logs);
-  let connections = 0;
+  const runtime = new ScriptRuntime({
+    logs: run.logs,
+    localNets: new LocalNets(run.localNets),
+    settings: run.scriptSettings ?? new Map(),
+    diagnostic: run.diagnostic,
+    print: run.print,
+  });
+  const sources = [...baseScripts(), ...(run.scripts ?? [])].map((s) => (run.sandboxAll ? { ...s, bundled: false } : s));
+  const hosts = await loadScripts(runtime, sources, run.sandbox);
+  const reloader = run.watch
+    ? new ScriptReloader(
+        runtime,
+        new Map(hosts.filter((_, i) => !sources[i].bundled).map((h) => [h.path, h])),
+        run.sandbox,
+        run.notice ?? (() => {}),
+      )
+    : undefined;
+  if (reloader) {
+    await reloader.ready();
+    run.notice?.(`watching ${reloader.size} script(s) for changes`);
+  }
 
-  const table = new ConnectionTable(opts, {
-    newConnection(c) {
+  let connections = 0;
+  const table = new ConnectionTable(opts, runtime, {
+    attachAnalyzers(c) {
       connections++;
       attachPortAnalyzers(c, table);
     },
     udpPayload(c, isOrig, data, offset, length) {
       for (const a of c.analyzers) a.deliver(c, isOrig, data, offset, length);
     },
-    connectionRemoved(c) {
-      conns.write(c);
-    },
-    weird(name, c, addl) {
-      weirds.report(name, c, addl);
-    },
   });
-  table.recordL2 = run.recordL2;
-  const conns = new ConnLog((row) => connLog.write(row), localNets, run.connExtensions);
-  const weirds = new WeirdLog(weirdLog, () => table.networkTime);
 
   const decoder = new PacketDecoder({
-    weird: (name, addl) => weirds.report(name, undefined, addl),
+    weird: (name, addl) => table.netWeird(name, addl),
     skipChecksum: (pkt) => !table.checksumsFor(pkt),
     filter: run.filter ? compileFilter(run.filter) : undefined,
     fragTimeout: opts.frag_timeout,
@@ -70,17 +88,20 @@ export async function runTrace(run: RunOptions): Promise<RunSummary> {
   const pkt = new Packet();
 
   const onFrame = (frame: RawFrame): void => {
-    table.advance(frame.ts);
+    const t = frame.ts;
+    runtime.advance(t);
+    table.advance(t);
     if (decoder.decode(frame, pkt)) table.packet(pkt);
   };
 
   let capture: CaptureResult;
+  runtime.start();
   try {
     capture = await readCapture(run.source, onFrame);
   } finally {
+    await reloader?.close();
     table.flushAll();
-    connLog.close();
-    weirdLog.close();
+    runtime.finish();
   }
   return { capture, connections, decoder: { ...decoder.stats } };
 }

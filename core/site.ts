@@ -2,6 +2,7 @@
 // local_resp). As in Zeek, the private and special-purpose address space counts as local unless
 // that is switched off, and --local-nets adds to it.
 import { PRIVATE_ADDRESS_SPACE, Subnet, SubnetSet } from "./net/subnet.ts";
+import { parseAddr } from "./net/address.ts";
 
 export class LocalNets {
   private readonly nets = new SubnetSet();
@@ -18,5 +19,40 @@ export class LocalNets {
 
   contains(addr: Uint8Array, version: 4 | 6): boolean {
     return this.nets.contains(addr, 0, version);
+  }
+
+  private readonly scratch = new Uint8Array(4);
+
+  /** For an address as scripts hold it; dotted quads are read in place, without allocating. */
+  containsText(addr: string): boolean {
+    const b = this.scratch;
+    let part = 0;
+    let value = 0;
+    let digits = 0;
+    for (let i = 0; i <= addr.length; i++) {
+      const ch = i < addr.length ? addr.charCodeAt(i) : 46;
+      if (ch === 46) {
+        if (digits === 0 || part > 3) return this.containsParsed(addr);
+        b[part++] = value;
+        value = 0;
+        digits = 0;
+      } else if (ch >= 48 && ch <= 57 && digits < 3) {
+        value = value * 10 + ch - 48;
+        digits++;
+        if (value > 255) return this.containsParsed(addr);
+      } else {
+        return this.containsParsed(addr);
+      }
+    }
+    return part === 4 ? this.nets.contains(b, 0, 4) : this.containsParsed(addr);
+  }
+
+  private containsParsed(addr: string): boolean {
+    try {
+      const bytes = parseAddr(addr);
+      return this.nets.contains(bytes, 0, bytes.length === 4 ? 4 : 6);
+    } catch {
+      return false;
+    }
   }
 }

@@ -2,6 +2,9 @@
 // packet/byte counters of the conn-size analyzer, and the transport session that keeps the protocol
 // state (TCP endpoints, UDP/ICMP activity). Created by the ConnectionTable, logged when removed.
 
+import type { ConnectionEvents } from "./connection-events.ts";
+import type { Timer } from "../../core/timers.ts";
+
 export type Transport = "tcp" | "udp" | "icmp" | "unknown_transport";
 
 /** History bit of the X letter: an analyzer reached a limit and gave up (once per connection). */
@@ -11,6 +14,8 @@ export const HIST_ANALYZER_LIMIT_REACHED = 0x400;
 export interface TransportSession {
   /** Payload bytes as Zeek counts them (TCP: sequence space; UDP/ICMP: payload lengths). */
   size(isOrig: boolean): number;
+  /** Zeek's endpoint state (TCP_* for TCP; 0 inactive / 1 active otherwise). */
+  state(isOrig: boolean): number;
   flipRoles(): void;
   /** Called when the connection leaves the table, before it is logged. */
   done(): void;
@@ -19,15 +24,32 @@ export interface TransportSession {
 /** Application analyzers a connection carries (DNS, DHCP, ...): they see payload and may confirm. */
 export interface ConnectionAnalyzer {
   readonly name: string;
-  /** A datagram (UDP) or in-order stream data (TCP) from one side. */
+  /** A datagram (UDP) from one side. */
   deliver(conn: Connection, isOrig: boolean, data: Uint8Array, offset: number, length: number): void;
+  /** In-order stream data (TCP) from one side; an analyzer that has this gets TCP reassembled. */
+  deliverStream?(conn: Connection, isOrig: boolean, data: Uint8Array): void;
   flipRoles?(): void;
   done?(conn: Connection): void;
   /** An analyzer timer (TimerKind.Analyzer) fired. */
   timer?(conn: Connection, t: number): void;
 }
 
+/** Counts occurrences and says when one crosses the next power of ten (Zeek's ScaledHistoryEntry). */
+export class ScaledCounter {
+  private count = 0;
+  private threshold = 1;
+
+  hit(): boolean {
+    if (++this.count !== this.threshold) return false;
+    const next = this.threshold * 10;
+    if (next > 0xffffffff) this.count = 0;
+    else this.threshold = next;
+    return true;
+  }
+}
+
 export class Connection {
+  readonly events: ConnectionEvents;
   readonly uid: string;
   readonly key: string;
   readonly ipVersion: 4 | 6;
@@ -44,8 +66,9 @@ export class Connection {
   /** Zeek's hist_seen: bits of history letters that are recorded only once. */
   histSeen = 0;
 
-  origL2: string | undefined;
-  respL2: string | undefined;
+  /** Link-layer addresses as 48-bit numbers; -1 when the link has none. */
+  origL2: number;
+  respL2: number;
   readonly vlan: number;
   readonly innerVlan: number;
 
@@ -61,15 +84,19 @@ export class Connection {
 
   session!: TransportSession;
   inactivityTimeout = 0;
+  /** Timers pending for this connection, cancelled when it is removed. */
+  readonly timers: Timer<Connection>[] = [];
   /** Bumped whenever the inactivity timer is replaced, so the old one is ignored when it fires. */
   inactivityGen = 0;
   /** Session timers are dead once the connection leaves the table. */
   removed = false;
   weird = false;
   /** Per-connection state that scripts attach; lives until the connection is removed. */
-  readonly scriptState = new Map<unknown, unknown>();
+  /** The record scripts see, kept up to date by the script runtime (see core/script). */
+  record: unknown = undefined;
 
   constructor(init: {
+    events: ConnectionEvents;
     uid: string;
     key: string;
     ipVersion: 4 | 6;
@@ -80,11 +107,12 @@ export class Connection {
     transport: Transport;
     ipProto: number;
     time: number;
-    origL2?: string;
-    respL2?: string;
+    origL2: number;
+    respL2: number;
     vlan: number;
     innerVlan: number;
   }) {
+    this.events = init.events;
     this.uid = init.uid;
     this.key = init.key;
     this.ipVersion = init.ipVersion;
@@ -117,22 +145,16 @@ export class Connection {
     return false;
   }
 
-  /**
-   * The logarithmic letters (C, G, T, W): recorded at the 1st, 10th, 100th... occurrence. `counter`
-   * holds [count, threshold] and is updated in place.
-   */
-  scaledHistory(code: string, counter: Uint32Array, index: number): void {
-    const count = ++counter[index];
-    if (count === counter[index + 1]) {
-      this.history += code;
-      const next = counter[index + 1] * 10;
-      if (next > 0xffffffff) counter[index] = 0;
-      else counter[index + 1] = next;
-    }
+  /** The logarithmic letters (C, G, T, W): recorded at the 1st, 10th, 100th... occurrence. */
+  scaledHistory(code: string, counter: ScaledCounter): void {
+    if (counter.hit()) this.history += code;
   }
 
+  /** An analyzer confirmed its protocol: conn.log's service, and analyzer_confirmation. */
   addService(name: string): void {
-    if (!this.service.includes(name)) this.service.push(name);
+    if (this.service.includes(name)) return;
+    this.service.push(name);
+    this.events.confirmation(this, name);
   }
 
   /** Swaps originator and responder (Zeek's FlipRoles): addresses, counters, session, then `^`. */
@@ -145,6 +167,7 @@ export class Connection {
     this.session.flipRoles();
     for (const a of this.analyzers) a.flipRoles?.();
     this.addHistory("^");
+    this.events.flipped(this);
   }
 
   get duration(): number {

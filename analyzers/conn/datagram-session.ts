@@ -1,16 +1,21 @@
 // UDP, ICMP and other IP protocols keep only whether each side was active and how many payload
 // bytes it sent (Zeek's request_len / reply_len; -1 means the side never sent anything).
-import type { TransportSession } from "./connection.ts";
+import { ScaledCounter, type TransportSession } from "./connection.ts";
 
 export class DatagramSession implements TransportSession {
   origLen = -1;
   respLen = -1;
-  /** [count, threshold] pairs for the logarithmic C/c letters of bad checksums. */
-  readonly checksumCounters = Uint32Array.of(0, 1, 0, 1);
+  /** The logarithmic C/c letters of bad checksums, per side; made when first needed. */
+  origChecksums: ScaledCounter | undefined;
+  respChecksums: ScaledCounter | undefined;
 
   size(isOrig: boolean): number {
     const n = isOrig ? this.origLen : this.respLen;
     return n < 0 ? 0 : n;
+  }
+
+  state(isOrig: boolean): number {
+    return this.active(isOrig) ? 1 : 0;
   }
 
   active(isOrig: boolean): boolean {

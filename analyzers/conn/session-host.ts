@@ -17,9 +17,11 @@ export const enum TimerKind {
 export interface SessionHost {
   readonly options: Options;
   readonly networkTime: number;
-  weird(conn: Connection, name: string, addl?: string): void;
-  /** Schedules a timer; `gen` lets the owner invalidate it later. */
+  weird(conn: Connection, name: string, addl?: string, source?: string): void;
+  /** Schedules a timer; `gen` is the owner's to interpret (the analyzer's slot for Analyzer). */
   addTimer(conn: Connection, due: number, kind: TimerKind, gen: number): void;
+  /** Cancels the connection's pending timers of these kinds. */
+  cancelTimers(conn: Connection, ...kinds: TimerKind[]): void;
   setInactivityTimeout(conn: Connection, timeout: number): void;
   remove(conn: Connection): void;
   isLikelyServerPort(portWithTransport: number): boolean;

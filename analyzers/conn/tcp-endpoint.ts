@@ -1,6 +1,6 @@
 // One side of a TCP connection: its state in Zeek's endpoint state machine, its sequence space
 // (start, last, ack, 32-bit wraps), FIN/RST counts, and the logarithmic history counters.
-import type { Connection } from "./connection.ts";
+import { ScaledCounter, type Connection } from "./connection.ts";
 import { TcpReassembler, type ReassemblerOwner } from "./tcp-reassembler.ts";
 
 export const enum EndpointState {
@@ -24,11 +24,6 @@ export const HIST_DATA = 0x10;
 export const HIST_ACK = 0x20;
 export const HIST_MULTI_FLAG = 0x40;
 
-// Offsets into `counters`: [count, threshold] pairs for C, T, W, G.
-const CHK = 0;
-const RXMT = 2;
-const WIN0 = 4;
-const GAP = 6;
 
 export class TcpEndpoint {
   state = EndpointState.Inactive;
@@ -51,7 +46,11 @@ export class TcpEndpoint {
   histLastSyn = 0;
   histLastFin = 0;
   histLastRst = 0;
-  private readonly counters = Uint32Array.of(0, 1, 0, 1, 0, 1, 0, 1);
+  // Counters of the logarithmic letters, made when first needed (most connections never are).
+  private checksums: ScaledCounter | undefined;
+  private retransmits: ScaledCounter | undefined;
+  private zeroWindows: ScaledCounter | undefined;
+  private gaps: ScaledCounter | undefined;
 
   constructor(
     private readonly conn: Connection,
@@ -129,19 +128,19 @@ export class TcpEndpoint {
   }
 
   checksumError(): void {
-    this.conn.scaledHistory(this.isOrig ? "C" : "c", this.counters, CHK);
+    this.conn.scaledHistory(this.isOrig ? "C" : "c", (this.checksums ??= new ScaledCounter()));
   }
 
   retransmitted(): void {
-    this.conn.scaledHistory(this.isOrig ? "T" : "t", this.counters, RXMT);
+    this.conn.scaledHistory(this.isOrig ? "T" : "t", (this.retransmits ??= new ScaledCounter()));
   }
 
   zeroWindow(): void {
-    this.conn.scaledHistory(this.isOrig ? "W" : "w", this.counters, WIN0);
+    this.conn.scaledHistory(this.isOrig ? "W" : "w", (this.zeroWindows ??= new ScaledCounter()));
   }
 
   contentGap(): void {
-    this.conn.scaledHistory(this.isOrig ? "G" : "g", this.counters, GAP);
+    this.conn.scaledHistory(this.isOrig ? "G" : "g", (this.gaps ??= new ScaledCounter()));
   }
 }
 

@@ -16,8 +16,8 @@ export interface ReassemblerOwner {
   readonly maxAboveHoleWithoutAcks: number;
   readonly excessiveDataWithoutAcks: number;
   weird(name: string): void;
-  /** Content gap of `len` bytes in this direction (counted into missed_bytes when clean). */
-  gap(endp: TcpEndpoint, len: number): void;
+  /** Content gap of `len` bytes at relative `seq` in this direction (missed_bytes when clean). */
+  gap(endp: TcpEndpoint, seq: number, len: number): void;
   endpointEOF(r: TcpReassembler): void;
   /** In-order stream data, when a stream analyzer listens. */
   deliverStream?(isOrig: boolean, data: Uint8Array): void;
@@ -191,18 +191,18 @@ export class TcpReassembler {
         }
         if (b.seq >= upTo) break;
         const gapLen = b.seq - this.lastReassemSeq;
-        this.gap(gapLen);
+        this.gap(this.lastReassemSeq, gapLen);
         this.lastReassemSeq += gapLen;
         this.blockInserted(i);
         i = 0;
       }
-      if (upTo > this.lastReassemSeq) this.gap(upTo - this.lastReassemSeq);
+      if (upTo > this.lastReassemSeq) this.gap(this.lastReassemSeq, upTo - this.lastReassemSeq);
     }
     if (upTo > this.lastReassemSeq) this.lastReassemSeq = upTo;
   }
 
-  private gap(len: number): void {
-    this.owner.gap(this.endp, len);
+  private gap(seq: number, len: number): void {
+    this.owner.gap(this.endp, seq, len);
     this.hadGap = true;
   }
 }

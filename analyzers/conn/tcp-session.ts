@@ -52,8 +52,6 @@ export interface TcpSegment {
 export class TcpSession implements TransportSession, ReassemblerOwner {
   orig: TcpEndpoint;
   resp: TcpEndpoint;
-  /** Generation of the analyzer timers; bumped to cancel them all. */
-  timerGen = 0;
   private isActive = true;
   private firstPacketSeenBits = 0;
   isPartial = false;
@@ -62,6 +60,13 @@ export class TcpSession implements TransportSession, ReassemblerOwner {
   private deferredGenEvent = false;
   /** Listens to in-order stream data (DNS over TCP and other stream analyzers). */
   deliverStream?: (isOrig: boolean, data: Uint8Array) => void;
+
+  /** Keeps payload in the reassemblers and hands the in-order stream to `listener`. */
+  enableStream(listener: (isOrig: boolean, data: Uint8Array) => void): void {
+    this.deliverStream = listener;
+    this.orig.reassembler.keepData = true;
+    this.resp.reassembler.keepData = true;
+  }
 
   constructor(
     private readonly conn: Connection,
@@ -72,7 +77,7 @@ export class TcpSession implements TransportSession, ReassemblerOwner {
     this.resp = new TcpEndpoint(conn, false, this, handshakeDone);
     this.orig.peer = this.resp;
     this.resp.peer = this.orig;
-    host.addTimer(conn, host.networkTime + host.options.tcp_SYN_timeout, TimerKind.TcpExpire, this.timerGen);
+    host.addTimer(conn, host.networkTime + host.options.tcp_SYN_timeout, TimerKind.TcpExpire, 0);
     // Zeek starts every TCP connection with the UDP timeout; the handshake switches it to TCP's.
     host.setInactivityTimeout(conn, host.options.udp_inactivity_timeout);
   }
@@ -95,7 +100,7 @@ export class TcpSession implements TransportSession, ReassemblerOwner {
     return (isOrig ? this.orig : this.resp).size();
   }
 
-  stateOf(isOrig: boolean): S {
+  state(isOrig: boolean): S {
     return (isOrig ? this.orig : this.resp).state;
   }
 
@@ -323,7 +328,7 @@ export class TcpSession implements TransportSession, ReassemblerOwner {
           endpoint.setState(S.SynSent);
         }
         const delay = this.host.options.tcp_attempt_delay;
-        if (delay) this.host.addTimer(this.conn, t + delay, TimerKind.TcpAttempt, this.timerGen);
+        if (delay) this.host.addTimer(this.conn, t + delay, TimerKind.TcpAttempt, 0);
       } else {
         if (flags & ACK) {
           if (peer.state !== S.Inactive && peer.state !== S.Partial && !seqBetween(ackSeq, peer.startSeq, peer.lastSeq)) {
@@ -341,6 +346,7 @@ export class TcpSession implements TransportSession, ReassemblerOwner {
         if (peer.state === S.SynSent) peer.setState(S.Established);
         else if (peer.state === S.Inactive) this.weird("unsolicited_SYN_response");
         endpoint.setState(S.Established);
+        if (peer.state !== S.Partial) this.conn.events.established(this.conn);
       }
     }
 
@@ -361,7 +367,8 @@ export class TcpSession implements TransportSession, ReassemblerOwner {
       }
       r.doClose = true;
       r.genEvent = !isReject;
-      if (!isReject && peer.state === S.Inactive) this.weird("spontaneous_RST");
+      if (isReject) this.conn.events.rejected(this.conn);
+      else if (peer.state === S.Inactive) this.weird("spontaneous_RST");
     }
 
     if (endpoint.state === S.Inactive) {
@@ -374,6 +381,7 @@ export class TcpSession implements TransportSession, ReassemblerOwner {
         this.firstPacketSeen(isOrig);
       } else {
         endpoint.setState(S.Partial);
+        if (peer.state === S.Partial) this.conn.events.partial(this.conn);
       }
     }
   }
@@ -400,7 +408,7 @@ export class TcpSession implements TransportSession, ReassemblerOwner {
     }
     if (flags & RST) {
       endpoint.setState(S.Reset);
-      this.isActive = false;
+      this.connectionReset();
       r.doClose = true;
     } else if (len > 0) {
       this.weird("data_before_established");
@@ -423,7 +431,7 @@ export class TcpSession implements TransportSession, ReassemblerOwner {
     if (flags & RST) {
       endpoint.setState(S.Reset);
       r.doClose = true;
-      if (peer.state !== S.Reset || peer.prevState !== S.Established) this.isActive = false;
+      if (peer.state !== S.Reset || peer.prevState !== S.Established) this.connectionReset();
     }
   }
 
@@ -457,15 +465,24 @@ export class TcpSession implements TransportSession, ReassemblerOwner {
           genEvent = true;
           this.deferredGenEvent = false;
         }
-        if (genEvent) this.isActive = false;
+        if (genEvent) {
+          if (peer.state === S.Inactive) this.conn.events.halfFinished(this.conn);
+          else this.conn.events.finished(this.conn);
+          this.isActive = false;
+        }
       }
-      this.timerGen++;
+      host.cancelTimers(conn, TimerKind.TcpExpire, TimerKind.TcpAttempt, TimerKind.TcpDelete);
       const delay = host.options.tcp_close_delay;
-      host.addTimer(conn, conn.lastTime + delay, TimerKind.TcpDelete, this.timerGen);
+      host.addTimer(conn, conn.lastTime + delay, TimerKind.TcpDelete, 0);
     } else if (endpoint.prevState !== S.Inactive) {
       // Wait for the other side to close too.
-      host.addTimer(conn, conn.lastTime + host.options.tcp_session_timer, TimerKind.TcpExpire, this.timerGen);
+      host.addTimer(conn, conn.lastTime + host.options.tcp_session_timer, TimerKind.TcpExpire, 0);
     }
+  }
+
+  private connectionReset(): void {
+    this.conn.events.reset(this.conn);
+    this.isActive = false;
   }
 
   endpointEOF(r: TcpReassembler): void {
@@ -476,18 +493,18 @@ export class TcpSession implements TransportSession, ReassemblerOwner {
     }
   }
 
-  gap(endp: TcpEndpoint, len: number): void {
+  gap(endp: TcpEndpoint, seq: number, len: number): void {
     // Gaps count only while both sides are cleanly established or closing; elsewhere they are
     // artefacts of sequence numbers guessed for partial connections or RSTs.
     if (isClean(endp) && isClean(endp.peer)) {
       endp.contentGap();
       this.conn.missedBytes += len;
+      this.conn.events.contentGap(this.conn, endp.isOrig, seq, len);
     }
   }
 
-  /** Zeek's TCP timers; `gen` must match or the timer was cancelled. */
-  timer(kind: TimerKind, t: number, gen: number): void {
-    if (gen !== this.timerGen) return;
+  /** Zeek's TCP timers. */
+  timer(kind: TimerKind, t: number): void {
     const host = this.host;
     const opts = host.options;
     const o = this.orig;
@@ -496,6 +513,7 @@ export class TcpSession implements TransportSession, ReassemblerOwner {
       case TimerKind.TcpAttempt:
         if (!this.isActive) return;
         if ((o.state === S.SynSent || o.state === S.SynAckSent) && r.state === S.Inactive) {
+          this.conn.events.attempt(this.conn);
           this.isActive = false;
           host.remove(this.conn);
         }
@@ -512,17 +530,19 @@ export class TcpSession implements TransportSession, ReassemblerOwner {
               o.state === S.Reset || r.state === S.Reset ||
               o.state === S.Inactive || r.state === S.Inactive
             ) {
+              this.conn.events.timeout(this.conn);
               this.isActive = false;
               host.remove(this.conn);
               return;
             }
           }
           if (r.state === S.Inactive && o.state === S.Inactive) {
+            this.conn.events.timeout(this.conn);
             host.remove(this.conn);
             return;
           }
         }
-        host.addTimer(this.conn, t + opts.tcp_session_timer, TimerKind.TcpExpire, this.timerGen);
+        host.addTimer(this.conn, t + opts.tcp_session_timer, TimerKind.TcpExpire, 0);
         return;
     }
   }

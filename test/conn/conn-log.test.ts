@@ -46,8 +46,6 @@ async function connLog(steps: Step[], settings: string[] = []): Promise<Record<s
     options,
     localNets: [],
     logs: { dir, format: "tsv" },
-    connExtensions: [],
-    recordL2: false,
   });
   const lines = readFileSync(join(dir, "conn.log"), "utf8").split("\n");
   const fields = lines.find((l) => l.startsWith("#fields"))!.split("\t").slice(1);

@@ -1,0 +1,198 @@
+// Log streams created by scripts: each has a path, typed columns (plus extensions from other
+// scripts), policy hooks, and a writer opened with the first row. Rows are validated against the
+// columns; a wrong value is reported and the row dropped, never written half-right. When a reloaded
+// script recreates a stream with other columns, the old file is closed and set aside.
+import { renameSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { openLogWriter, type LogWriter, type WriterOptions } from "../../logs/writer.ts";
+import type { Column, LogValue, ZeekType } from "../../logs/schema.ts";
+import type { ColumnTypes, LogRecord, ScriptHost } from "./host.ts";
+
+export interface PolicyRef {
+  host: ScriptHost;
+  index: number;
+}
+
+interface Stream {
+  id: string;
+  path: string;
+  owner: string;
+  columns: Column[];
+  getters: ((rec: LogRecord) => unknown)[];
+  checks: ((v: unknown) => boolean)[];
+  policies: PolicyRef[];
+  writer: LogWriter | undefined;
+}
+
+const PATH = /^[A-Za-z0-9_-]+$/;
+const SCALARS = new Set(["time", "interval", "addr", "subnet", "port", "count", "int", "double", "bool", "string", "enum"]);
+
+function validType(t: string): t is ZeekType {
+  const m = /^(set|vector)\[(\w+)\]$/.exec(t);
+  return SCALARS.has(m ? m[2] : t);
+}
+
+function checkFor(type: string): (v: unknown) => boolean {
+  const m = /^(set|vector)\[(\w+)\]$/.exec(type);
+  if (m) {
+    const inner = checkFor(m[2]);
+    return (v) => Array.isArray(v) && v.every((x) => x === undefined || x === null || inner(x));
+  }
+  switch (type) {
+    case "time":
+    case "interval":
+    case "double":
+      return (v) => typeof v === "number";
+    case "count":
+    case "port":
+      return (v) => (typeof v === "number" && Number.isInteger(v) && v >= 0) || typeof v === "bigint";
+    case "int":
+      return (v) => (typeof v === "number" && Number.isInteger(v)) || typeof v === "bigint";
+    case "bool":
+      return (v) => typeof v === "boolean";
+    default:
+      return (v) => typeof v === "string" || v instanceof Uint8Array;
+  }
+}
+
+/** Reads a flattened column ("id.orig_h") from a flat or a nested record. */
+function getterFor(name: string): (rec: LogRecord) => unknown {
+  const parts = name.split(".");
+  if (parts.length === 1) return (rec) => rec[name];
+  return (rec) => {
+    if (name in rec) return rec[name];
+    let v: unknown = rec;
+    for (const p of parts) {
+      if (v === null || typeof v !== "object") return undefined;
+      v = (v as LogRecord)[p];
+    }
+    return v;
+  };
+}
+
+function describe(v: unknown): string {
+  const t = Array.isArray(v) ? "array" : v instanceof Uint8Array ? "bytes" : typeof v;
+  const text = typeof v === "string" ? JSON.stringify(v.length > 40 ? v.slice(0, 40) + "…" : v) : typeof v === "object" ? "" : String(v);
+  return text ? `${t} ${text}` : t;
+}
+
+export class LogStreams {
+  private readonly streams = new Map<string, Stream>();
+
+  constructor(
+    private readonly logs: WriterOptions,
+    private readonly fail: (script: string, message: string) => void,
+  ) {}
+
+  create(script: string, id: string, path: string, columns: ColumnTypes, policy: PolicyRef | undefined): void {
+    if (typeof path !== "string" || !PATH.test(path)) {
+      throw new Error(`Log.createStream("${id}"): path ${JSON.stringify(path)} must be letters, digits, _ and - only`);
+    }
+    const cols = this.columnsOf(id, columns);
+    const old = this.streams.get(id);
+    if (old && old.owner !== script) throw new Error(`Log.createStream("${id}"): the stream already exists (created by ${old.owner})`);
+    for (const s of this.streams.values()) {
+      if (s.path === path && s.id !== id) throw new Error(`Log.createStream("${id}"): ${path}.log is already written by stream "${s.id}"`);
+    }
+    let writer: LogWriter | undefined;
+    if (old) {
+      // A reloaded script recreates its stream: keep the file open if the columns are the same.
+      if (old.path === path && sameColumns(old.columns, cols)) writer = old.writer;
+      else this.retire(old);
+    }
+    this.streams.set(id, {
+      id,
+      path,
+      owner: script,
+      columns: cols,
+      getters: cols.map((c) => getterFor(c.name)),
+      checks: cols.map((c) => checkFor(c.type)),
+      policies: policy ? [policy] : [],
+      writer,
+    });
+  }
+
+  extend(script: string, id: string, columns: ColumnTypes): void {
+    const s = this.get(id, "Log.extend");
+    if (s.writer) throw new Error(`Log.extend("${id}"): the stream has already written rows`);
+    for (const c of this.columnsOf(id, columns)) {
+      if (s.columns.some((x) => x.name === c.name)) throw new Error(`Log.extend("${id}"): column "${c.name}" exists already`);
+      s.columns.push(c);
+      s.getters.push(getterFor(c.name));
+      s.checks.push(checkFor(c.type));
+    }
+    void script;
+  }
+
+  addPolicy(_script: string, id: string, policy: PolicyRef): void {
+    this.get(id, "Log.addPolicy").policies.push(policy);
+  }
+
+  write(script: string, id: string, rec: LogRecord): void {
+    const s = this.streams.get(id);
+    if (!s) {
+      this.fail(script, `Log.write("${id}"): no such stream`);
+      return;
+    }
+    if (rec === null || typeof rec !== "object") {
+      this.fail(script, `Log.write("${id}"): the record must be an object, got ${describe(rec)}`);
+      return;
+    }
+    for (const p of s.policies) {
+      const r = p.host.runPolicy(p.index, rec);
+      if (r === false) return;
+      rec = r;
+    }
+    const n = s.columns.length;
+    const row: LogValue[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = s.getters[i](rec);
+      if (v !== undefined && v !== null && !s.checks[i](v)) {
+        this.fail(script, `Log.write("${id}"): column "${s.columns[i].name}" is ${s.columns[i].type}, got ${describe(v)}; row dropped`);
+        return;
+      }
+      row[i] = v as LogValue;
+    }
+    (s.writer ??= openLogWriter({ path: s.path, columns: s.columns }, this.logs)).write(row);
+  }
+
+  /** A script's host was replaced (reload): its policy hooks go with it. */
+  hostRetired(host: ScriptHost): void {
+    for (const s of this.streams.values()) s.policies = s.policies.filter((p) => p.host !== host);
+  }
+
+  flushAll(): void {
+    for (const s of this.streams.values()) s.writer?.flush();
+  }
+
+  closeAll(): void {
+    for (const s of this.streams.values()) s.writer?.close();
+  }
+
+  private get(id: string, what: string): Stream {
+    const s = this.streams.get(id);
+    if (!s) throw new Error(`${what}("${id}"): no such stream`);
+    return s;
+  }
+
+  private columnsOf(id: string, columns: ColumnTypes): Column[] {
+    if (columns === null || typeof columns !== "object") throw new Error(`stream "${id}": columns must be an object of name: type`);
+    return Object.entries(columns).map(([name, type]) => {
+      if (typeof type !== "string" || !validType(type)) throw new Error(`stream "${id}": column "${name}" has unknown type ${JSON.stringify(type)}`);
+      return { name, type };
+    });
+  }
+
+  /** Closes a stream's file (with #close) and renames it aside, so the new columns get a new file. */
+  private retire(s: Stream): void {
+    if (!s.writer) return;
+    s.writer.close();
+    const stamp = new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
+    const file = join(this.logs.dir, `${s.path}.log`);
+    if (existsSync(file)) renameSync(file, join(this.logs.dir, `${s.path}.${stamp}.log`));
+  }
+}
+
+function sameColumns(a: Column[], b: Column[]): boolean {
+  return a.length === b.length && a.every((c, i) => c.name === b[i].name && c.type === b[i].type);
+}

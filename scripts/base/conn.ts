@@ -1,0 +1,115 @@
+// conn.log: one row per connection, written when the connection is removed, as Zeek's
+// base/protocols/conn does it: the record is started when the connection appears, completed when it
+// is removed (duration and sizes only when it lasted), and written last so that policy scripts can
+// add their columns in between.
+import { on, Log, Site, type Connection } from "nsm";
+
+Log.createStream("Conn::LOG", {
+  path: "conn",
+  columns: {
+    ts: "time",
+    uid: "string",
+    "id.orig_h": "addr",
+    "id.orig_p": "port",
+    "id.resp_h": "addr",
+    "id.resp_p": "port",
+    proto: "enum",
+    service: "string",
+    duration: "interval",
+    orig_bytes: "count",
+    resp_bytes: "count",
+    conn_state: "string",
+    local_orig: "bool",
+    local_resp: "bool",
+    missed_bytes: "count",
+    history: "string",
+    orig_pkts: "count",
+    orig_ip_bytes: "count",
+    resp_pkts: "count",
+    resp_ip_bytes: "count",
+    tunnel_parents: "set[string]",
+    ip_proto: "count",
+  },
+});
+
+// Endpoint states (Zeek's TCP_* and UDP_* constants).
+const TCP_INACTIVE = 0;
+const TCP_SYN_SENT = 1;
+const TCP_SYN_ACK_SENT = 2;
+const TCP_PARTIAL = 3;
+const TCP_ESTABLISHED = 4;
+const TCP_CLOSED = 5;
+const TCP_RESET = 6;
+const UDP_ACTIVE = 1;
+
+/** conn_state: both endpoints' final states summed up, by Zeek's table. */
+function connState(c: Connection): string {
+  const os = c.orig.state;
+  const rs = c.resp.state;
+  if (c.id.proto === "tcp") {
+    const oInactive = os === TCP_INACTIVE || os === TCP_PARTIAL;
+    const rInactive = rs === TCP_INACTIVE || rs === TCP_PARTIAL;
+    if (rs === TCP_RESET) {
+      if (os === TCP_SYN_SENT || os === TCP_SYN_ACK_SENT || (os === TCP_RESET && c.orig.size === 0 && c.resp.size === 0)) return "REJ";
+      return oInactive ? "RSTRH" : "RSTR";
+    }
+    if (os === TCP_RESET) {
+      if (rInactive) return /^\^?S[^HAFGIQ]*R.*/.test(c.history) ? "RSTOS0" : "OTH";
+      return "RSTO";
+    }
+    if (rs === TCP_CLOSED && os === TCP_CLOSED) return "SF";
+    if (os === TCP_CLOSED) return rInactive ? "SH" : "S2";
+    if (rs === TCP_CLOSED) return oInactive ? "SHR" : "S3";
+    if (os === TCP_SYN_SENT && rs === TCP_INACTIVE) return "S0";
+    if (os === TCP_ESTABLISHED && rs === TCP_ESTABLISHED) return "S1";
+    return "OTH";
+  }
+  if (c.id.proto === "udp") {
+    if (os === UDP_ACTIVE) return rs === UDP_ACTIVE ? "SF" : "S0";
+    return rs === UDP_ACTIVE ? "SHR" : "OTH";
+  }
+  return "OTH";
+}
+
+on(
+  "new_connection",
+  (c) => {
+    c.conn = { ts: c.start_time, uid: c.uid, id: c.id, proto: c.id.proto, missed_bytes: 0 };
+  },
+  { priority: 100 },
+);
+
+on(
+  "content_gap",
+  (c, _is_orig, _seq, length) => {
+    const info = c.conn!;
+    info.missed_bytes = (info.missed_bytes as number) + length;
+  },
+  { priority: 5 },
+);
+
+on(
+  "connection_state_remove",
+  (c) => {
+    const info = c.conn!;
+    info.id = c.id;
+    if (c.duration > 0) {
+      info.duration = c.duration;
+      info.orig_bytes = c.orig.size;
+      info.resp_bytes = c.resp.size;
+    }
+    info.orig_pkts = c.orig.num_pkts;
+    info.orig_ip_bytes = c.orig.num_bytes_ip;
+    info.resp_pkts = c.resp.num_pkts;
+    info.resp_ip_bytes = c.resp.num_bytes_ip;
+    if (c.service.length > 0) info.service = c.service.join(",").toLowerCase();
+    info.conn_state = connState(c);
+    if (c.history !== "") info.history = c.history;
+    info.local_orig = Site.isLocalAddr(c.id.orig_h);
+    info.local_resp = Site.isLocalAddr(c.id.resp_h);
+    info.ip_proto = c.ip_proto;
+  },
+  { priority: 5 },
+);
+
+on("connection_state_remove", (c) => Log.write("Conn::LOG", c.conn!), { priority: -5 });
