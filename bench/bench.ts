@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import { ensureCapture, type BenchCapture } from "./capture-cache.ts";
 import { measureFloor, type FloorRun } from "./read-decode-floor.ts";
 import { runNsm, writeRssProbe, type PipelineOutcome } from "./nsm-run.ts";
+import { dnsBench } from "./dns-bench.ts";
 import { describeCapture, memoryCheckJson, memoryCheckTable, throughput, throughputJson, throughputTable, type MemoryPoint } from "./report.ts";
 
 // dist/bench.js and bench/bench.ts both sit one folder below the project root.
@@ -98,6 +99,7 @@ async function throughputBench(): Promise<void> {
   console.log("");
   console.log(throughputTable(floorThroughput, floorRuns, nsm, nsmRuns, capture));
   console.log(throughputJson(capture, floorThroughput, nsm));
+  await dnsBench(ROOT, args.out!, Math.max(1000, Math.round(packets / 5)), seed);
 }
 
 async function memoryCheck(): Promise<void> {

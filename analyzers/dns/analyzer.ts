@@ -1,11 +1,16 @@
-// DNS on its ports, as far as the connection is concerned: each datagram (or, over TCP, each
-// length-prefixed message) is parsed; a message Zeek's DNS analyzer accepts confirms the protocol
-// (conn.log service "dns"); a reply seen first flips the connection; a limit reached marks the
-// history with X; a UDP DNS flow idle for dns_session_timeout is removed.
+// DNS on its ports, per connection: each datagram (or, over TCP, each length-prefixed message) is
+// parsed and its events raised for the scripts (analyzers/dns/events.ts); a message Zeek's DNS
+// analyzer accepts confirms the protocol (conn.log service "dns"); a reply seen first flips the
+// connection; a limit reached marks the history with X; a UDP DNS flow idle for
+// dns_session_timeout is removed.
 import type { Connection, ConnectionAnalyzer } from "../conn/connection.ts";
 import { HIST_ANALYZER_LIMIT_REACHED } from "../conn/connection.ts";
+import type { ConnectionEvents } from "../conn/connection-events.ts";
 import { TimerKind, type SessionHost } from "../conn/session-host.ts";
-import { parseDnsMessage } from "./parser.ts";
+import type { Options } from "../../core/options.ts";
+import { DnsEventRaiser, SKIPPABLE_TYPE_EVENTS } from "./events.ts";
+import { type DnsParseOptions, parseDnsMessage } from "./parser.ts";
+import type { HandledTypes } from "./resource-record.ts";
 
 /** Zeek's DNS::ports: DNS, NetBIOS name service, mDNS and LLMNR. */
 export const DNS_UDP_PORTS: readonly number[] = [53, 137, 5353, 5355];
@@ -21,12 +26,24 @@ export class DnsAnalyzer implements ConnectionAnalyzer {
   readonly name = "dns";
   private firstMessage = true;
   private readonly netbios: boolean;
+  private readonly parseOptions: DnsParseOptions;
+  private readonly events: DnsEventRaiser;
 
   constructor(
     conn: Connection,
     private readonly host: SessionHost,
   ) {
     this.netbios = conn.respPort === NETBIOS_NS_PORT || conn.origPort === NETBIOS_NS_PORT;
+    this.parseOptions = {
+      netbios: this.netbios,
+      netbiosResponder: conn.respPort === NETBIOS_NS_PORT,
+      tcp: conn.transport === "tcp",
+      maxQueries: host.options.dns_max_queries,
+      maxCompressionChainDepth: host.options.dns_max_compression_chain_depth,
+      handledTypes: new ScriptHandledTypes(conn.events),
+      ...sectionSkipping(host.options),
+    };
+    this.events = new DnsEventRaiser(conn);
     if (conn.transport === "udp") {
       // This analyzer is about to take the next slot in conn.analyzers; the timer names that slot.
       host.addTimer(conn, host.networkTime + host.options.dns_session_timeout, TimerKind.Analyzer, conn.analyzers.length);
@@ -34,24 +51,40 @@ export class DnsAnalyzer implements ConnectionAnalyzer {
   }
 
   deliver(conn: Connection, isOrig: boolean, data: Uint8Array, offset: number, length: number): void {
+    let isQuery = isOrig;
     if (this.firstMessage && length >= HEADER_LENGTH && this.opcodeAccepted(data[offset + 2])) {
       // A response from the originator as the first message: the capture missed the query.
       const qr = data[offset + 2] & 0x80;
-      if (qr && isOrig && !isMulticast(conn.respAddr)) conn.flipRoles();
+      if (qr && isOrig) {
+        isQuery = false;
+        if (!isMulticast(conn.respAddr)) conn.flipRoles();
+      }
       this.firstMessage = false;
     }
-    const r = parseDnsMessage(data, offset, length, {
-      netbios: this.netbios,
-      netbiosResponder: conn.respPort === NETBIOS_NS_PORT,
-      tcp: conn.transport === "tcp",
-      maxQueries: this.host.options.dns_max_queries,
-      maxCompressionChainDepth: this.host.options.dns_max_compression_chain_depth,
-    });
+    const r = parseDnsMessage(data, offset, length, this.parseOptions);
     for (const w of r.weirds) {
       this.host.weird(conn, w.name, w.addl);
       if (w.limitReached) conn.checkHistory(HIST_ANALYZER_LIMIT_REACHED, "X");
     }
-    if (r.ok) conn.addService("dns");
+    this.events.message(isQuery, length, r);
+  }
+
+  // Over TCP each message is preceded by its 2-byte length (RFC 1035 4.2.2); a message may arrive in
+  // pieces, and a piece may hold several messages. Unfinished bytes wait here, per direction.
+  private readonly partial: [Uint8Array | undefined, Uint8Array | undefined] = [undefined, undefined];
+
+  deliverStream(conn: Connection, isOrig: boolean, data: Uint8Array): void {
+    const side = isOrig ? 0 : 1;
+    const held = this.partial[side];
+    const buf = held ? concat(held, data) : data;
+    let off = 0;
+    while (buf.length - off >= 2) {
+      const len = (buf[off] << 8) | buf[off + 1];
+      if (buf.length - off - 2 < len) break;
+      this.deliver(conn, isOrig, buf, off + 2, len);
+      off += 2 + len;
+    }
+    this.partial[side] = off < buf.length ? buf.slice(off) : undefined;
   }
 
   /** Query, notify and dynamic update everywhere; NetBIOS opcodes too on port 137 (Zeek's rule). */
@@ -63,9 +96,34 @@ export class DnsAnalyzer implements ConnectionAnalyzer {
   /** Zeek's DNS expiry: a UDP flow quiet for dns_session_timeout (less a second of grace) ends. */
   timer(conn: Connection, t: number): void {
     const timeout = this.host.options.dns_session_timeout;
-    if (t - conn.lastTime >= timeout - 1) this.host.remove(conn);
+    if (t - conn.lastTime >= timeout - 1) {
+      conn.events.timeout(conn);
+      this.host.remove(conn);
+    }
     else this.host.addTimer(conn, t + timeout, TimerKind.Analyzer, conn.analyzers.indexOf(this));
   }
+}
+
+/** Zeek reads some RR types only when a script handles their event: asks the loaded scripts. */
+class ScriptHandledTypes implements HandledTypes {
+  constructor(private readonly events: ConnectionEvents) {}
+
+  has(type: number): boolean {
+    const event = SKIPPABLE_TYPE_EVENTS.get(type);
+    return event !== undefined && this.events.handles(event);
+  }
+}
+
+/** Zeek's dns_skip_all_auth and dns_skip_all_addl (both T by default: those sections are not read). */
+function sectionSkipping(options: Options): Pick<DnsParseOptions, "skipAllAuth" | "skipAllAddl"> {
+  return { skipAllAuth: options.dns_skip_all_auth, skipAllAddl: options.dns_skip_all_addl };
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
 }
 
 function isMulticast(addr: Uint8Array): boolean {

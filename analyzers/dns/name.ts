@@ -4,15 +4,16 @@
 // kept here: the part reached through a pointer is always lower-cased, a name is decoded into a
 // 512-byte buffer (1023 for TSIG), labels over 63 bytes are refused except on NetBIOS, a name of 255
 // bytes or more is only a weird, and reaching the depth cap ends the name there without failing.
-import { type DnsReader, latin1 } from "./reader.ts";
+import type { DnsReader } from "./reader.ts";
 
 /** Room Zeek gives a decoded name. */
 export const NAME_CAPACITY = 512;
 /** Room for a TSIG algorithm name. */
 export const TSIG_NAME_CAPACITY = 1023;
 
-// Names are decoded here, one at a time; a pointer's target is appended in place.
-const scratch = new Uint8Array(TSIG_NAME_CAPACITY + 1);
+// Names are decoded here, one at a time; a pointer's target is appended in place. A Buffer, for
+// its native latin1 decoding.
+const scratch = Buffer.alloc(TSIG_NAME_CAPACITY + 1);
 const DOT = 0x2e;
 
 /**
@@ -21,16 +22,16 @@ const DOT = 0x2e;
  */
 export function readName(r: DnsReader, downcase = true, capacity = NAME_CAPACITY): string | null {
   const end = extractName(r, capacity, downcase);
-  return end < 0 ? null : latin1(scratch, 0, end);
+  return end < 0 ? null : scratch.toString("latin1", 0, end);
 }
 
 /** Like readName, also giving the name lower-cased: [as sent, lower-cased]. */
 export function readNameBothCases(r: DnsReader): [string, string] | null {
   const end = extractName(r, NAME_CAPACITY, false);
   if (end < 0) return null;
-  const original = latin1(scratch, 0, end);
+  const original = scratch.toString("latin1", 0, end);
   lowerCase(0, end);
-  return [original, latin1(scratch, 0, end)];
+  return [original, scratch.toString("latin1", 0, end)];
 }
 
 // Decodes into scratch; returns the end of what it wrote, or -1 on failure. Each pointer followed

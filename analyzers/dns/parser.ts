@@ -4,10 +4,9 @@
 // zone, prerequisites and updates of a dynamic update), then the answer section. Authority and
 // additional records come after confirmation and, like Zeek, are skipped unless asked for.
 // It never throws: any failure is a result naming Zeek's weird or violation.
-import { decodeNetbiosName } from "./netbios-name.ts";
 import { readNameBothCases } from "./name.ts";
 import { DnsReader } from "./reader.ts";
-import { readRecord, readRecordStart, type SectionContext } from "./resource-record.ts";
+import { type HandledTypes, readRecord, readRecordStart, type SectionContext } from "./resource-record.ts";
 import {
   AnswerType, DnsOpcode, type DnsMessage, type DnsMsg, type DnsQuestion, type DnsResourceRecord, type DnsWeird, RRType,
 } from "./types.ts";
@@ -32,15 +31,12 @@ export interface DnsParseOptions {
   maxQueries?: number;
   /** Either port is 137 (Zeek's is_netbios): NetBIOS opcodes are accepted, opcode 5 is a registration. */
   netbios?: boolean;
-  /**
-   * The responder's port is 137 (default: `netbios`): labels may exceed 63 bytes, type 33 is
-   * NBSTAT, and questions get `netbios_query`.
-   */
+  /** The responder's port is 137 (default: `netbios`): labels may exceed 63 bytes, type 33 is NBSTAT. */
   netbiosResponder?: boolean;
   /** The message came over TCP (default false). */
   tcp?: boolean;
   /** RR types whose events have handlers (default BASE_HANDLED_TYPES); see SectionContext. */
-  handledTypes?: ReadonlySet<number>;
+  handledTypes?: HandledTypes;
   /** dns_skip_all_auth / dns_skip_all_addl (Zeek's default: true, true). */
   skipAllAuth?: boolean;
   skipAllAddl?: boolean;
@@ -73,7 +69,9 @@ export function parseDnsMessage(data: Uint8Array, offset: number, length: number
   try {
     return parseMessage(data, offset, length, opts, weirds);
   } catch {
-    // Unreachable by design (the fuzz test holds it to that); no input may take the caller down.
+    // Unreachable by design (the fuzz tests hold it to that); no input may take the caller down,
+    // and a bug shows in weird.log.
+    weirds.push({ name: "DNS_parser_internal_error" });
     return failure("DNS_parser_internal_error", weirds, undefined, NO_EVENTS);
   }
 }
@@ -99,6 +97,7 @@ function parseMessage(data: Uint8Array, offset: number, length: number, opts: Dn
     authority: [],
     additional: [],
     authorityParsed: false,
+    authorityEvents: false,
     additionalParsed: false,
   };
   const maxQueries = opts.maxQueries ?? DEFAULT_MAX_QUERIES;
@@ -162,6 +161,7 @@ function parseMessage(data: Uint8Array, offset: number, length: number, opts: Dn
     section.answerType = AnswerType.AUTH;
     section.skipEvent = skipAuth;
     message.authorityParsed = true;
+    message.authorityEvents = !skipAuth;
     if (!readSection(r, header.num_auth, section, message.authority)) {
       message.sectionError = r.error ?? "DNS_parse_error";
       return { ok: true, message, weirds };
@@ -226,20 +226,18 @@ function readQuestion(r: DnsReader): DnsQuestion | null {
   if (names === null) return null;
   if (r.remaining < 4) return r.fail("DNS_truncated_quest_too_short");
   const [original_query, query] = names;
-  const question: DnsQuestion = { query, original_query, qtype: r.u16(), qclass: r.u16() };
-  if (r.settings.netbiosResponder) {
-    const decoded = decodeNetbiosName(query);
-    if (decoded !== "") question.netbios_query = decoded;
-  }
-  return question;
+  return { query, original_query, qtype: r.u16(), qclass: r.u16() };
 }
 
-// Reads `count` records into `into`; false when one fails (the reader holds the reason).
+// Reads `count` records into `into`; false when one fails (the reader holds the reason). A record
+// that comes back while the reader holds an error is one Zeek reports before giving up (a TXT
+// whose strings miss RDLENGTH, an OPT with a truncated option): it is kept, and parsing stops.
 function readSection(r: DnsReader, count: number, ctx: SectionContext, into: DnsResourceRecord[]): boolean {
   for (let n = count; n > 0; n--) {
     const rr = readRecord(r, ctx);
     if (rr === null) return false;
     into.push(rr);
+    if (r.error !== null) return false;
   }
   return true;
 }

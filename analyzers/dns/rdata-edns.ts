@@ -7,14 +7,27 @@ import type { DnsEdnsOption, DnsRdata } from "./types.ts";
 
 const EdnsOption = { ECS: 8, COOKIE: 10, TCP_KEEPALIVE: 11 } as const;
 
-export function decodeOPT(r: DnsReader, rdlength: number, payloadSize: number, ttl: number, rcode: number): DnsRdata | null {
+// Zeek reports the record, and each option as it reads it, before it finds an option truncated:
+// the options read so far are returned with the failure.
+export function decodeOPT(r: DnsReader, rdlength: number, payloadSize: number, ttl: number, rcode: number): DnsRdata {
   const options: DnsEdnsOption[] = [];
+  const rdata: DnsRdata = {
+    kind: "OPT",
+    payload_size: payloadSize,
+    extended_rcode: (((ttl >>> 24) & 0xff) << 4) | rcode,
+    version: (ttl >>> 16) & 0xff,
+    z_field: ttl & 0xffff,
+    options,
+  };
   let left = rdlength;
   while (left >= 4) {
     const code = r.u16();
     const length = r.u16();
     left -= 4;
-    if (length > left) return r.fail("EDNS_truncated_option");
+    if (length > left) {
+      r.fail("EDNS_truncated_option");
+      return rdata;
+    }
     const option: DnsEdnsOption = { code, data: r.buf.slice(r.pos, r.pos + length) };
     if (code === EdnsOption.ECS) readClientSubnet(r, option, length);
     else if (code === EdnsOption.COOKIE) readCookie(option, length);
@@ -23,15 +36,8 @@ export function decodeOPT(r: DnsReader, rdlength: number, payloadSize: number, t
     r.skip(length);
     left -= length;
   }
-  if (left !== 0) return r.fail("EDNS_truncated_option");
-  return {
-    kind: "OPT",
-    payload_size: payloadSize,
-    extended_rcode: (((ttl >>> 24) & 0xff) << 4) | rcode,
-    version: (ttl >>> 16) & 0xff,
-    z_field: ttl & 0xffff,
-    options,
-  };
+  if (left !== 0) r.fail("EDNS_truncated_option");
+  return rdata;
 }
 
 // Family, source and scope prefix lengths, then the address bytes the source prefix needs.

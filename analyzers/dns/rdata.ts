@@ -7,7 +7,10 @@ import type { DnsReader } from "./reader.ts";
 import { readName } from "./name.ts";
 import type { DnsRdata } from "./types.ts";
 
-/** A record decoder: the cursor is at the RDATA, which is `rdlength` bytes long and fits the message. */
+/**
+ * A record decoder: the cursor is at the RDATA, which is `rdlength` bytes long and fits the message.
+ * Null on failure; RDATA returned while the reader holds an error is reported, then parsing stops.
+ */
 export type RdataDecoder = (r: DnsReader, rdlength: number) => DnsRdata | null;
 
 export function decodeA(r: DnsReader, rdlength: number): DnsRdata | null {
@@ -94,8 +97,10 @@ function decodeStrings(r: DnsReader, rdlength: number, kind: "TXT" | "SPF"): Dns
     if (s === null) break;
     strs.push(s);
   }
-  if (left !== 0) return r.error === null ? r.failSilently("DNS_TXT_rdlength_mismatch") : null;
-  r.error = null; // a string past RDLENGTH was only a weird if RDLENGTH still came out exact
+  // Zeek reports the strings it got, then stops unless they filled RDLENGTH exactly (a string
+  // past RDLENGTH is then only a weird).
+  if (left === 0) r.error = null;
+  else if (r.error === null) r.failSilently("DNS_TXT_rdlength_mismatch");
   return { kind, strs };
 }
 
@@ -107,8 +112,9 @@ export function decodeHINFO(r: DnsReader, rdlength: number): DnsRdata | null {
   from = r.pos;
   const os = readCharString(r, left);
   left -= r.pos - from;
-  if (left !== 0) return r.failSilently("DNS_HINFO_rdlength_mismatch");
-  r.error = null;
+  // As with TXT: reported, then a failure unless RDLENGTH came out exact.
+  if (left === 0) r.error = null;
+  else r.failSilently("DNS_HINFO_rdlength_mismatch");
   return { kind: "HINFO", cpu: cpu ?? "", os: os ?? "" };
 }
 

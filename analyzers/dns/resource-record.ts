@@ -14,11 +14,16 @@ import { readName } from "./name.ts";
 import type { DnsReader } from "./reader.ts";
 import { AnswerType, DnsClass, type DnsRdata, type DnsResourceRecord, RRType } from "./types.ts";
 
+/** Which RR types have a handled event: a Set, or the analyzer's view of the loaded scripts. */
+export interface HandledTypes {
+  has(type: number): boolean;
+}
+
 /** How the records of one section are read. */
 export interface SectionContext {
   answerType: number;
   /** RR types whose Zeek event has a handler; the others of the skippable kind are skipped. */
-  handledTypes: ReadonlySet<number>;
+  handledTypes: HandledTypes;
   /** Zeek parses this section only for its side effects (dns_skip_auth and friends): no handlers run. */
   skipEvent: boolean;
   dynamicUpdate: boolean;
@@ -169,9 +174,10 @@ function readSkippable(r: DnsReader, rdlength: number, handled: boolean, decode:
   const from = r.pos;
   r.quiet = true;
   const rdata = decode(r, rdlength);
+  const failed = rdata === null || r.error !== null;
   r.quiet = false;
   r.error = null;
   r.violation = false;
   r.pos = from + rdlength;
-  return rdata ?? { kind: "unparsed", data: r.buf.slice(from, from + rdlength) };
+  return failed ? { kind: "unparsed", data: r.buf.slice(from, from + rdlength) } : rdata;
 }

@@ -78,8 +78,6 @@ export interface DnsQuestion {
   original_query: string;
   qtype: number;
   qclass: number;
-  /** Port 137 only: the first-level-decoded NetBIOS name, when the query decodes to a non-empty one. */
-  netbios_query?: string;
 }
 
 /** The zone of a dynamic update (its single "question"). */
@@ -315,6 +313,8 @@ export interface DnsMessage {
   additional: DnsResourceRecord[];
   /** False when Zeek skips the section (dns_skip_all_auth and friends); it is then left empty. */
   authorityParsed: boolean;
+  /** Zeek raises events for the authority records (false when it read them only to reach the additional ones). */
+  authorityEvents: boolean;
   additionalParsed: boolean;
   /** Why parsing stopped in the authority or additional section, after confirmation. */
   sectionError?: string;

@@ -2,7 +2,6 @@
 // limits, truncation at every step, confirmation, section skipping, dynamic update and NetBIOS.
 // Expected values are RFC 1035 layouts and the rules of Zeek's DNS analyzer (DNS.cc).
 import { describe, expect, it } from "vitest";
-import { decodeNetbiosName } from "../../analyzers/dns/netbios-name.ts";
 import { type DnsParseOptions, type DnsParseResult, parseDnsMessage } from "../../analyzers/dns/parser.ts";
 import type { DnsMessage } from "../../analyzers/dns/types.ts";
 import { type Bytes, ascii, header, message, name, pointer, question, rr, u16 } from "./message-builder.ts";
@@ -240,29 +239,7 @@ describe("dynamic update (RFC 2136)", () => {
   });
 });
 
-describe("NetBIOS names", () => {
-  // RFC 1001 §14.1: each nibble + 'A'.
-  const encode = (s: string, suffix = 0) =>
-    [...s.padEnd(15, " "), String.fromCharCode(suffix)].map((c) => String.fromCharCode(0x41 + (c.charCodeAt(0) >> 4), 0x41 + (c.charCodeAt(0) & 0xf))).join("");
-
-  it.each([
-    { encoded: encode("WORKGROUP"), decoded: "WORKGROUP" },
-    { encoded: encode("BRWC0CB383D1F42", 0x1d), decoded: "BRWC0CB383D1F42" },
-    { encoded: encode("WORKGROUP").toLowerCase(), decoded: "WORKGROUP" },
-    { encoded: "FHEPFCELEHFCEPFF", decoded: "" },
-    { encoded: encode("AB").replace("E", "Z"), decoded: "" },
-    { encoded: encode(""), decoded: "" },
-    { encoded: encode("A\x7fB"), decoded: "A" },
-  ])("$encoded → '$decoded'", ({ encoded, decoded }) => {
-    expect(decodeNetbiosName(encoded)).toBe(decoded);
-  });
-
-  it("gives questions to port 137 their decoded name", () => {
-    const bytes = message(header({ qd: 1 }), question([32, ...ascii(encode("WORKGROUP", 0x1b)), 0], 32));
-    expect(parsed(bytes, { netbios: true }).questions[0].netbios_query).toBe("WORKGROUP");
-    expect(parsed(bytes).questions[0].netbios_query).toBeUndefined();
-  });
-
+describe("NetBIOS name service", () => {
   it("leaves type 33 (NBSTAT there) unread on port 137", () => {
     const bytes = message(header({ qr: true, qd: 1, an: 1 }), question(name("x"), 33), rr(pointer(12), 33, [1, 2, 3]));
     expect(parse(bytes, { netbios: true })).toMatchObject({ ok: true, message: { answers: [{ rdata: { kind: "unparsed", data: new Uint8Array([1, 2, 3]) } }] } });
