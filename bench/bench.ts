@@ -12,6 +12,7 @@ import { ensureCapture, type BenchCapture } from "./capture-cache.ts";
 import { measureFloor, type FloorRun } from "./read-decode-floor.ts";
 import { runNsm, writeRssProbe, type PipelineOutcome } from "./nsm-run.ts";
 import { dnsBench } from "./dns-bench.ts";
+import { measureSandboxEvents } from "./sandbox-events.ts";
 import { describeCapture, memoryCheckJson, memoryCheckTable, throughput, throughputJson, throughputTable, type MemoryPoint } from "./report.ts";
 
 // dist/bench.js and bench/bench.ts both sit one folder below the project root.
@@ -100,6 +101,13 @@ async function throughputBench(): Promise<void> {
   console.log(throughputTable(floorThroughput, floorRuns, nsm, nsmRuns, capture));
   console.log(throughputJson(capture, floorThroughput, nsm));
   await dnsBench(ROOT, args.out!, Math.max(1000, Math.round(packets / 5)), seed);
+  const sandbox = await measureSandboxEvents(100_000);
+  console.log("");
+  console.log("sandboxed script, connection_state_remove events:");
+  console.log(`  writing one row per event    ${Math.round(sandbox.eventsPerSecond).toLocaleString("en")} events/s`);
+  console.log(`  writing nothing               ${Math.round(sandbox.noRowEventsPerSecond).toLocaleString("en")} events/s`);
+  console.log(`  loaded, subscribed to nothing ${sandbox.idleNsPerEvent.toFixed(1)} ns per event`);
+  console.log(JSON.stringify({ sandbox }));
 }
 
 async function memoryCheck(): Promise<void> {

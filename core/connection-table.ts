@@ -9,7 +9,7 @@ import { Connection, ScaledCounter, type Transport } from "../analyzers/conn/con
 import type { ConnectionEvents } from "../analyzers/conn/connection-events.ts";
 import { WeirdSampler } from "./weird-sampler.ts";
 import { TimerKind, type SessionHost } from "../analyzers/conn/session-host.ts";
-import { TcpSession, SYN, ACK } from "../analyzers/conn/tcp-session.ts";
+import { TcpSession, SYN, ACK, type TcpSegment } from "../analyzers/conn/tcp-session.ts";
 import { DatagramSession } from "../analyzers/conn/datagram-session.ts";
 import { PORT_TCP, PORT_UDP } from "../analyzers/conn/likely-server-ports.ts";
 import { icmpCounterpart } from "../analyzers/conn/community-id.ts";
@@ -31,6 +31,8 @@ export class ConnectionTable implements SessionHost {
   private readonly uids = new UidGenerator();
   private readonly likelyServerPorts: Set<number>;
   networkTime = 0;
+  /** The segment being processed, filled in place for each TCP packet. */
+  private readonly segment: TcpSegment = { flags: 0, seq: 0, ack: 0, window: 0, len: 0, caplen: 0, data: new Uint8Array(0), dataOff: 0 };
   /** Verify checksums for this packet? (-C and ignore_checksums_nets). */
   checksumsFor: (pkt: Packet) => boolean;
 
@@ -199,20 +201,16 @@ export class ConnectionTable implements SessionHost {
       session.checksumError(isOrig);
       return;
     }
-    isOrig = session.process(
-      isOrig,
-      {
-        flags,
-        seq,
-        ack: ((ip[o + 8] << 24) | (ip[o + 9] << 16) | (ip[o + 10] << 8) | ip[o + 11]) >>> 0,
-        window: (ip[o + 14] << 8) | ip[o + 15],
-        len: payloadLen,
-        caplen: payloadCap,
-        data: ip,
-        dataOff: o + hdrLen,
-      },
-      this.networkTime,
-    );
+    const seg = this.segment;
+    seg.flags = flags;
+    seg.seq = seq;
+    seg.ack = ((ip[o + 8] << 24) | (ip[o + 9] << 16) | (ip[o + 10] << 8) | ip[o + 11]) >>> 0;
+    seg.window = (ip[o + 14] << 8) | ip[o + 15];
+    seg.len = payloadLen;
+    seg.caplen = payloadCap;
+    seg.data = ip;
+    seg.dataOff = o + hdrLen;
+    isOrig = session.process(isOrig, seg, this.networkTime);
     this.count(conn, isOrig, pkt);
   }
 

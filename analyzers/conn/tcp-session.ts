@@ -150,9 +150,9 @@ export class TcpSession implements TransportSession, ReassemblerOwner {
 
     initEndpoint(endpoint, flags, baseSeq, seqOnePast, t, this);
 
-    const under = { v: false };
-    const relSeq = relativeSeq(endpoint, baseSeq, endpoint.lastSeq, endpoint.seqWraps, under);
-    if (under.v && !(flags & RST)) this.weird("TCP_seq_underflow_or_misorder");
+    const relSeq = relativeSeq(endpoint, baseSeq, endpoint.lastSeq, endpoint.seqWraps);
+    const seqUnderflow = underflowed;
+    if (seqUnderflow && !(flags & RST)) this.weird("TCP_seq_underflow_or_misorder");
 
     this.updateHistory(flags, endpoint, relSeq, len);
     if (seg.window === 0 && !(flags & RST) && endpoint.peer.state !== S.Closed && endpoint.state !== S.Reset) {
@@ -177,9 +177,8 @@ export class TcpSession implements TransportSession, ReassemblerOwner {
         relAck = 1;
         this.initPeer(peer, endpoint, flags, ackSeq);
       } else {
-        const ackUnder = { v: false };
-        relAck = relativeSeq(peer, ackSeq, peer.ackSeq, peer.ackWraps, ackUnder);
-        if (ackUnder.v) {
+        relAck = relativeSeq(peer, ackSeq, peer.ackSeq, peer.ackWraps);
+        if (underflowed) {
           relAck = 0;
           this.weird("TCP_ack_underflow_or_misorder");
         } else if (!(flags & RST)) {
@@ -192,14 +191,14 @@ export class TcpSession implements TransportSession, ReassemblerOwner {
     const deltaLast = updateLastSeq(endpoint, seqOnePast, flags, len);
     endpoint.lastTime = t;
 
-    const close = this.updateStateMachine(t, endpoint, peer, baseSeq, ackSeq, len, deltaLast, endpoint.isOrig, flags);
+    const { doClose, genEvent } = this.updateStateMachine(t, endpoint, peer, baseSeq, ackSeq, len, deltaLast, endpoint.isOrig, flags);
 
     if (flags & ACK) peer.reassembler.ackReceived(relAck);
 
     this.checkFirstPacket(endpoint.isOrig);
 
     const relDataSeq = flags & SYN ? relSeq + 1 : relSeq;
-    if (len > 0 && !(flags & RST) && !under.v) {
+    if (len > 0 && !(flags & RST) && !seqUnderflow) {
       if (seg.caplen >= len) {
         const r = endpoint.reassembler;
         r.dataSent(relDataSeq, len, r.keepData ? seg.data.subarray(seg.dataOff, seg.dataOff + len) : undefined);
@@ -209,7 +208,7 @@ export class TcpSession implements TransportSession, ReassemblerOwner {
     }
     endpoint.reassembler.checkEOF();
 
-    if (close.doClose) this.connectionClosed(endpoint, peer, close.genEvent);
+    if (doClose) this.connectionClosed(endpoint, peer, genEvent);
 
     return originator === this.orig ? isOrig : !isOrig;
   }
@@ -282,8 +281,10 @@ export class TcpSession implements TransportSession, ReassemblerOwner {
     deltaLast: number,
     isOrig: boolean,
     flags: number,
-  ): { doClose: boolean; genEvent: boolean } {
-    const r = { doClose: false, genEvent: false };
+  ): CloseDecision {
+    const r = closeDecision;
+    r.doClose = false;
+    r.genEvent = false;
     switch (endpoint.state) {
       case S.Inactive:
         this.updateInactive(t, endpoint, peer, baseSeq, ackSeq, len, isOrig, flags, r);
@@ -317,7 +318,7 @@ export class TcpSession implements TransportSession, ReassemblerOwner {
     len: number,
     isOrig: boolean,
     flags: number,
-    r: { doClose: boolean; genEvent: boolean },
+    r: CloseDecision,
   ): void {
     if (flags & SYN) {
       if (isOrig) {
@@ -392,7 +393,7 @@ export class TcpSession implements TransportSession, ReassemblerOwner {
     len: number,
     isOrig: boolean,
     flags: number,
-    r: { doClose: boolean; genEvent: boolean },
+    r: CloseDecision,
   ): void {
     if (flags & SYN) {
       if (isOrig) {
@@ -415,7 +416,7 @@ export class TcpSession implements TransportSession, ReassemblerOwner {
     }
   }
 
-  private updateEstablished(endpoint: TcpEndpoint, peer: TcpEndpoint, flags: number, r: { doClose: boolean; genEvent: boolean }): void {
+  private updateEstablished(endpoint: TcpEndpoint, peer: TcpEndpoint, flags: number, r: CloseDecision): void {
     if (flags & SYN) {
       if (endpoint.state === S.Partial && peer.state === S.Inactive && !(flags & ACK)) {
         this.weird("SYN_after_partial");
@@ -435,7 +436,7 @@ export class TcpSession implements TransportSession, ReassemblerOwner {
     }
   }
 
-  private updateClosed(endpoint: TcpEndpoint, deltaLast: number, flags: number, r: { doClose: boolean; genEvent: boolean }): void {
+  private updateClosed(endpoint: TcpEndpoint, deltaLast: number, flags: number, r: CloseDecision): void {
     if (flags & SYN) this.weird("SYN_after_close");
     if (flags & FIN && deltaLast > 0) this.weird("FIN_advanced_last_seq");
     // A RST after our FIN, unless both sides had already closed.
@@ -574,6 +575,13 @@ export class TcpSession implements TransportSession, ReassemblerOwner {
   }
 }
 
+/** Whether a packet closes its side, and whether that close is reported (one shared instance). */
+interface CloseDecision {
+  doClose: boolean;
+  genEvent: boolean;
+}
+const closeDecision: CloseDecision = { doClose: false, genEvent: false };
+
 function isClean(e: TcpEndpoint): boolean {
   return e.state === S.Established || (e.state === S.Closed && e.prevState === S.Established);
 }
@@ -627,7 +635,11 @@ function initEndpoint(endpoint: TcpEndpoint, flags: number, firstSeq: number, la
   }
 }
 
-function relativeSeq(endpoint: TcpEndpoint, cur: number, last: number, wraps: number, underflow: { v: boolean }): number {
+/** Set by relativeSeq: the sequence number lies before the endpoint's start (no allocation per call). */
+let underflowed = false;
+
+function relativeSeq(endpoint: TcpEndpoint, cur: number, last: number, wraps: number): number {
+  underflowed = false;
   const delta = seqDelta(cur, last);
   if (delta < 0) {
     if (wraps && cur > last) wraps--;
@@ -637,7 +649,7 @@ function relativeSeq(endpoint: TcpEndpoint, cur: number, last: number, wraps: nu
   if (wraps === 0) {
     const d = seqDelta(cur, endpoint.startSeq);
     if (d < 0) {
-      underflow.v = true;
+      underflowed = true;
       return d + 2 ** 64;
     }
     return d;

@@ -71,19 +71,19 @@ function connState(c: Connection): string {
   return "OTH";
 }
 
-on(
-  "new_connection",
-  (c) => {
-    c.conn = { ts: c.start_time, uid: c.uid, id: c.id, proto: c.id.proto, missed_bytes: 0 };
-  },
-  { priority: 100 },
-);
+/**
+ * The row being built for a connection (Zeek starts it at new_connection; starting it on first use
+ * gives the same row without an event for every new connection).
+ */
+function info(c: Connection): Record<string, unknown> {
+  return (c.conn ??= { ts: c.start_time, uid: c.uid, id: c.id, proto: c.id.proto, missed_bytes: 0 });
+}
 
 on(
   "content_gap",
   (c, _is_orig, _seq, length) => {
-    const info = c.conn!;
-    info.missed_bytes = (info.missed_bytes as number) + length;
+    const rec = info(c);
+    rec.missed_bytes = (rec.missed_bytes as number) + length;
   },
   { priority: 5 },
 );
@@ -91,23 +91,23 @@ on(
 on(
   "connection_state_remove",
   (c) => {
-    const info = c.conn!;
-    info.id = c.id;
+    const rec = info(c);
+    rec.id = c.id;
     if (c.duration > 0) {
-      info.duration = c.duration;
-      info.orig_bytes = c.orig.size;
-      info.resp_bytes = c.resp.size;
+      rec.duration = c.duration;
+      rec.orig_bytes = c.orig.size;
+      rec.resp_bytes = c.resp.size;
     }
-    info.orig_pkts = c.orig.num_pkts;
-    info.orig_ip_bytes = c.orig.num_bytes_ip;
-    info.resp_pkts = c.resp.num_pkts;
-    info.resp_ip_bytes = c.resp.num_bytes_ip;
-    if (c.service.length > 0) info.service = c.service.join(",").toLowerCase();
-    info.conn_state = connState(c);
-    if (c.history !== "") info.history = c.history;
-    info.local_orig = Site.isLocalAddr(c.id.orig_h);
-    info.local_resp = Site.isLocalAddr(c.id.resp_h);
-    info.ip_proto = c.ip_proto;
+    rec.orig_pkts = c.orig.num_pkts;
+    rec.orig_ip_bytes = c.orig.num_bytes_ip;
+    rec.resp_pkts = c.resp.num_pkts;
+    rec.resp_ip_bytes = c.resp.num_bytes_ip;
+    if (c.service.length > 0) rec.service = c.service.join(",").toLowerCase();
+    rec.conn_state = connState(c);
+    if (c.history !== "") rec.history = c.history;
+    rec.local_orig = Site.isLocalAddr(c.id.orig_h);
+    rec.local_resp = Site.isLocalAddr(c.id.resp_h);
+    rec.ip_proto = c.ip_proto;
   },
   { priority: 5 },
 );
