@@ -107,8 +107,11 @@ export type ColumnType =
   | "time" | "interval" | "addr" | "subnet" | "port" | "count" | "int" | "double" | "bool" | "string" | "enum"
   | `set[${string}]` | `vector[${string}]`;
 
-/** Columns in order, by their flattened names ("id.orig_h"). */
-export type Columns = Record<string, ColumnType>;
+/**
+ * Columns in order, by their flattened names ("id.orig_h"). `id: "conn_id"` stands for the four
+ * columns of a connection's id (id.orig_h, id.orig_p, id.resp_h, id.resp_p), as in Zeek.
+ */
+export type Columns = Record<string, ColumnType | "conn_id">;
 
 /** A row: flattened names (`"id.orig_h"`) or nested records (`{ id: { orig_h } }`); missing = unset. */
 export type LogRecord = Record<string, unknown>;

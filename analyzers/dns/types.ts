@@ -50,26 +50,9 @@ export const DnsOpcode = { QUERY: 0, NOTIFY: 4, DYNAMIC_UPDATE: 5 } as const;
 /** Zeek's answer_type constants (DNS_ANS, DNS_AUTH, ...). */
 export const AnswerType = { ANS: 1, AUTH: 2, ADDL: 3, PREREQUISITE: 4, UPDATE: 5 } as const;
 
-/** Zeek's dns_msg: the header of one message. For dynamic update the counts are zones, prerequisites, updates. */
-export interface DnsMsg {
-  id: number;
-  opcode: number;
-  rcode: number;
-  QR: boolean;
-  AA: boolean;
-  TC: boolean;
-  RD: boolean;
-  RA: boolean;
-  /** The 3-bit Z field (it includes the AD and CD bits). */
-  Z: number;
-  AD: boolean;
-  CD: boolean;
-  num_queries: number;
-  num_answers: number;
-  num_auth: number;
-  num_addl: number;
-  is_netbios: boolean;
-}
+/** Zeek's dns_msg, as scripts see it. */
+import type { DnsMsg } from "../../scripts/nsm.d.ts";
+export type { DnsMsg };
 
 export interface DnsQuestion {
   /** The name lower-cased (A-Z only), as dns.log's `query` shows it. */

@@ -25,6 +25,26 @@ interface Stream {
 }
 
 const PATH = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * Columns as a stream has them: a column of type "conn_id" stands for the four columns of Zeek's
+ * `id: conn_id &log` (id.orig_h, id.orig_p, id.resp_h, id.resp_p).
+ */
+export function expandColumns(columns: ColumnTypes): ColumnTypes {
+  if (columns === null || typeof columns !== "object") return columns;
+  const out: ColumnTypes = {};
+  for (const [name, type] of Object.entries(columns)) {
+    if (type === "conn_id") {
+      out[`${name}.orig_h`] = "addr";
+      out[`${name}.orig_p`] = "port";
+      out[`${name}.resp_h`] = "addr";
+      out[`${name}.resp_p`] = "port";
+    } else {
+      out[name] = type;
+    }
+  }
+  return out;
+}
 const SCALARS = new Set(["time", "interval", "addr", "subnet", "port", "count", "int", "double", "bool", "string", "enum"]);
 
 function validType(t: string): t is ZeekType {
@@ -177,7 +197,7 @@ export class LogStreams {
 
   private columnsOf(id: string, columns: ColumnTypes): Column[] {
     if (columns === null || typeof columns !== "object") throw new Error(`stream "${id}": columns must be an object of name: type`);
-    return Object.entries(columns).map(([name, type]) => {
+    return Object.entries(expandColumns(columns)).map(([name, type]) => {
       if (typeof type !== "string" || !validType(type)) throw new Error(`stream "${id}": column "${name}" has unknown type ${JSON.stringify(type)}`);
       return { name, type };
     });

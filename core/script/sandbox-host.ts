@@ -26,6 +26,7 @@ import {
 } from "quickjs-emscripten";
 import { isEventName } from "./events.ts";
 import type { ColumnTypes, HandlerRef, LogRecord, OptionValue, ScriptHost, ScriptServices } from "./host.ts";
+import { expandColumns } from "./log-streams.ts";
 import { SandboxChannel, type VmError } from "./sandbox-channel.ts";
 import { EVENT_ENCODERS, LANE_SLOTS, LaneReader, LaneWriter, RowSchema, SLOT, STATUS_OK, STATUS_OUT_OF_MEMORY, VALUES, readRows } from "./sandbox-lane.ts";
 import { rowEncoderSource, shimSource } from "./sandbox-shim.ts";
@@ -430,7 +431,7 @@ export class SandboxHost implements ScriptHost {
       createStream: (h) => {
         const [id, streamPath, columns, policy] = args(h);
         s.createStream(path, id as string, streamPath as string, columns as ColumnTypes, typeof policy === "number" && policy >= 0 ? policy : undefined);
-        return this.schema(id as string, Object.keys(columns as ColumnTypes));
+        return this.schema(id as string, Object.keys(expandColumns(columns as ColumnTypes)));
       },
       addPolicy: (h) => {
         const [id, index] = args(h);
@@ -440,7 +441,7 @@ export class SandboxHost implements ScriptHost {
         const [id, columns] = args(h);
         s.extend(path, id as string, columns as ColumnTypes);
         const known = this.schemaOf.get(id as string);
-        if (known) return this.schema(known.id, [...known.names, ...Object.keys(columns as ColumnTypes)]);
+        if (known) return this.schema(known.id, [...known.names, ...Object.keys(expandColumns(columns as ColumnTypes))]);
       },
       schedule: (delay, index) => s.schedule(path, ctx.getNumber(delay), ctx.getNumber(index)),
       option: (h) => {

@@ -23,10 +23,7 @@ Log.createStream("DnsTunneling::LOG", {
   columns: {
     ts: "time",
     uid: "string",
-    "id.orig_h": "addr",
-    "id.orig_p": "port",
-    "id.resp_h": "addr",
-    "id.resp_p": "port",
+    id: "conn_id",
     query: "string",
     qtype: "count",
     length: "count", // bytes of the whole name

@@ -16,10 +16,7 @@ Log.createStream("LongConnections::LOG", {
   columns: {
     ts: "time", // when the connection started, as in conn.log
     uid: "string",
-    "id.orig_h": "addr",
-    "id.orig_p": "port",
-    "id.resp_h": "addr",
-    "id.resp_p": "port",
+    id: "conn_id",
     proto: "enum",
     service: "string",
     duration: "interval", // so far while open; first to last packet once closed

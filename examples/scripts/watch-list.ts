@@ -22,10 +22,7 @@ Log.createStream("WatchList::LOG", {
   columns: {
     ts: "time", // when the connection started, as in conn.log
     uid: "string",
-    "id.orig_h": "addr",
-    "id.orig_p": "port",
-    "id.resp_h": "addr",
-    "id.resp_p": "port",
+    id: "conn_id",
     proto: "enum",
     side: "string", // which end is watched: "orig", "resp" or "both"
     watched: "addr", // the watched address (the originator's when both are)

@@ -9,10 +9,7 @@ Log.createStream("Conn::LOG", {
   columns: {
     ts: "time",
     uid: "string",
-    "id.orig_h": "addr",
-    "id.orig_p": "port",
-    "id.resp_h": "addr",
-    "id.resp_p": "port",
+    id: "conn_id",
     proto: "enum",
     service: "string",
     duration: "interval",

@@ -11,10 +11,7 @@ Log.createStream("DNS::LOG", {
   columns: {
     ts: "time",
     uid: "string",
-    "id.orig_h": "addr",
-    "id.orig_p": "port",
-    "id.resp_h": "addr",
-    "id.resp_p": "port",
+    id: "conn_id",
     proto: "enum",
     trans_id: "count",
     rtt: "interval",

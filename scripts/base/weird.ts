@@ -7,10 +7,7 @@ Log.createStream("Weird::LOG", {
   columns: {
     ts: "time",
     uid: "string",
-    "id.orig_h": "addr",
-    "id.orig_p": "port",
-    "id.resp_h": "addr",
-    "id.resp_p": "port",
+    id: "conn_id",
     name: "string",
     addl: "string",
     notice: "bool",
