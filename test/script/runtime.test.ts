@@ -2,7 +2,7 @@
 // events built, log streams (validation, policies, extensions), options from --set, timers in
 // network time, print, and script errors contained and reported in reporter.log.
 import { describe, expect, it } from "vitest";
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ScriptRuntime } from "../../core/script/runtime.ts";
@@ -140,6 +140,30 @@ describe("script runtime", () => {
     runtime.finish();
     expect(printed).toEqual(["still here"]);
     expect(rows("reporter")[0].message).toMatch(/zeek_init handler threw: TypeError: boom/);
+  });
+
+  it("keeps a reloaded script's log open, or starts a new file when its columns changed", () => {
+    const { dir, runtime, load } = setup();
+    const v1 = `import { on, Log } from "nsm"; Log.createStream("R::LOG", { path: "r", columns: { a: "count" } });
+      on("zeek_init", () => Log.write("R::LOG", { a: 1 }));`;
+    const prev = load(v1);
+    runtime.start();
+    const file = join(dir, "script0.ts");
+    const same = new NativeHost(file, runtime);
+    runtime.replace(prev, same, transpileScriptSync(file)); // same source: zeek_init writes a=1 again
+    writeFileSync(file, `import { on, Log } from "nsm"; Log.createStream("R::LOG", { path: "r", columns: { a: "count", b: "string" } });
+      on("zeek_init", () => Log.write("R::LOG", { a: 2, b: "new" }));`);
+    runtime.replace(same, new NativeHost(file, runtime), transpileScriptSync(file));
+    runtime.finish();
+    const files = readdirSync(dir).filter((f) => f.startsWith("r.") && f.endsWith(".log"));
+    expect(files).toHaveLength(2);
+    const old = readFileSync(join(dir, files.find((f) => f !== "r.log")!), "utf8");
+    expect(old).toMatch(/#fields\ta\n/);
+    expect(old.split("\n").filter((l) => l && !l.startsWith("#"))).toEqual(["1", "1"]);
+    expect(old).toMatch(/\n#close\t/);
+    const fresh = readFileSync(join(dir, "r.log"), "utf8");
+    expect(fresh).toMatch(/#fields\ta\tb\n/);
+    expect(fresh.split("\n").filter((l) => l && !l.startsWith("#"))).toEqual(["2\tnew"]);
   });
 
   it("answers Site.isLocalAddr from the local networks", () => {
