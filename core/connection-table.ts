@@ -90,10 +90,15 @@ export class ConnectionTable implements SessionHost {
   }
 
   setInactivityTimeout(conn: Connection, timeout: number): void {
-    if (timeout === conn.inactivityTimeout) return;
+    const previous = conn.inactivityTimeout;
+    if (timeout === previous) return;
+    conn.inactivityTimeout = timeout;
+    // A longer timeout keeps the pending timer: when it fires it sees the connection is not idle
+    // long enough yet and reschedules itself at lastTime + timeout, which is where a new timer
+    // would have been put. Only a shorter (or no) timeout needs the timer replaced.
+    if (previous !== 0 && timeout > previous) return;
     this.cancelTimers(conn, TimerKind.Inactivity);
     if (timeout) this.addTimer(conn, conn.lastTime + timeout, TimerKind.Inactivity, 0);
-    conn.inactivityTimeout = timeout;
   }
 
   cancelTimers(conn: Connection, ...kinds: TimerKind[]): void {

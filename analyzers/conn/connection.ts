@@ -94,6 +94,8 @@ export class Connection {
   /** Per-connection state that scripts attach; lives until the connection is removed. */
   /** The record scripts see, kept up to date by the script runtime (see core/script). */
   record: unknown = undefined;
+  /** The originator address the record's id was written from: a flip since shows as a change. */
+  recordOrig: Uint8Array | undefined = undefined;
 
   constructor(init: {
     events: ConnectionEvents;

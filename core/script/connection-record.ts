@@ -27,9 +27,6 @@ export interface ConnectionRecord {
   conn?: Record<string, unknown>;
 }
 
-/** Which address array the record's id was built from, to notice a flip. */
-const builtFrom = new WeakMap<ConnectionRecord, Uint8Array>();
-
 export function connectionRecord(c: Connection): ConnectionRecord {
   let r = c.record as ConnectionRecord | undefined;
   if (r === undefined) {
@@ -53,16 +50,16 @@ export function connectionRecord(c: Connection): ConnectionRecord {
       inner_vlan: c.innerVlan >= 0 ? c.innerVlan : undefined,
       conn: undefined,
     };
-    builtFrom.set(r, c.origAddr);
+    c.recordOrig = c.origAddr;
     c.record = r;
-  } else if (builtFrom.get(r) !== c.origAddr) {
+  } else if (c.recordOrig !== c.origAddr) {
     const id = r.id;
     [id.orig_h, id.resp_h] = [id.resp_h, id.orig_h];
     id.orig_p = c.origPort;
     id.resp_p = c.respPort;
     r.orig.l2_addr = undefined;
     r.resp.l2_addr = undefined;
-    builtFrom.set(r, c.origAddr);
+    c.recordOrig = c.origAddr;
   }
   const s = c.session;
   fill(r.orig, s.size(true), s.state(true), c.origPkts, c.origIpBytes, c.origL2);
