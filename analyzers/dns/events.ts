@@ -48,23 +48,23 @@ export class DnsEventRaiser {
     if (!result.ok && !result.messageEvent) return;
     const msg = m.header;
     this.isQuery = isQuery ? 1 : 0;
-    if (events.handles("dns_message")) this.raise("dns_message", isQuery, msg, length);
+    if (events.handles("dns_message")) this.raise("dns_message", [this.conn, isQuery, msg, length]);
     for (const q of m.questions ?? []) this.question(msg, q);
     for (const rr of m.answers ?? []) this.record(msg, rr, true);
     if (m.zone !== undefined) {
       for (const rr of m.authority ?? []) this.record(msg, rr, true);
-      if (result.ok && events.handles("dns_dynamic_update")) this.raise("dns_dynamic_update", msg, m.zone.zname, m.zone.zclass);
+      if (result.ok && events.handles("dns_dynamic_update")) this.raise("dns_dynamic_update", [this.conn, msg, m.zone.zname, m.zone.zclass]);
     }
     if (result.ok) {
       this.conn.addService("dns");
       if (m.zone === undefined) for (const rr of m.authority ?? []) this.record(msg, rr, result.message.authorityEvents);
       for (const rr of m.additional ?? []) this.record(msg, rr, true);
     }
-    if ((result.ok || result.endEvent) && events.handles("dns_end")) this.raise("dns_end", msg);
+    if ((result.ok || result.endEvent) && events.handles("dns_end")) this.raise("dns_end", [this.conn, msg]);
   }
 
-  private raise<E extends DnsEvent>(event: E, ...args: ArgsAfterConnection<E>): void {
-    (args as unknown[]).unshift(this.conn);
+  // The arguments come as one array, the connection first: the runtime takes it as it is.
+  private raise<E extends DnsEvent>(event: E, args: [Connection, ...ArgsAfterConnection<E>]): void {
     this.conn.events.raise(event, args);
   }
 
@@ -75,7 +75,7 @@ export class DnsEventRaiser {
       : msg.num_answers === 0 && msg.num_auth === 0 && msg.num_addl === 0
         ? "dns_rejected"
         : "dns_query_reply";
-    if (this.conn.events.handles(event)) this.raise(event, msg, q.query, q.qtype, q.qclass, q.original_query);
+    if (this.conn.events.handles(event)) this.raise(event, [this.conn, msg, q.query, q.qtype, q.qclass, q.original_query]);
   }
 
   /**
@@ -87,62 +87,62 @@ export class DnsEventRaiser {
     this.sectionEvents = sectionEvents;
     switch (d.kind) {
       case "A":
-        if (this.wants("dns_A_reply")) this.raise("dns_A_reply", msg, answer(rr), d.a);
+        if (this.wants("dns_A_reply")) this.raise("dns_A_reply", [this.conn, msg, answer(rr), d.a]);
         return;
       case "AAAA":
-        if (this.wants("dns_AAAA_reply")) this.raise("dns_AAAA_reply", msg, answer(rr), d.a);
+        if (this.wants("dns_AAAA_reply")) this.raise("dns_AAAA_reply", [this.conn, msg, answer(rr), d.a]);
         return;
       case "A6":
-        if (this.wants("dns_A6_reply")) this.raise("dns_A6_reply", msg, answer(rr), d.a);
+        if (this.wants("dns_A6_reply")) this.raise("dns_A6_reply", [this.conn, msg, answer(rr), d.a]);
         return;
       case "NS":
-        if (this.wants("dns_NS_reply")) this.raise("dns_NS_reply", msg, answer(rr), d.name);
+        if (this.wants("dns_NS_reply")) this.raise("dns_NS_reply", [this.conn, msg, answer(rr), d.name]);
         return;
       case "CNAME":
-        if (this.wants("dns_CNAME_reply")) this.raise("dns_CNAME_reply", msg, answer(rr), d.name);
+        if (this.wants("dns_CNAME_reply")) this.raise("dns_CNAME_reply", [this.conn, msg, answer(rr), d.name]);
         return;
       case "PTR":
-        if (this.wants("dns_PTR_reply")) this.raise("dns_PTR_reply", msg, answer(rr), d.name);
+        if (this.wants("dns_PTR_reply")) this.raise("dns_PTR_reply", [this.conn, msg, answer(rr), d.name]);
         return;
       case "SOA":
         if (this.wants("dns_SOA_reply")) {
           const { mname, rname, serial, refresh, retry, expire, minimum } = d;
-          this.raise("dns_SOA_reply", msg, answer(rr), { mname, rname, serial, refresh, retry, expire, minimum });
+          this.raise("dns_SOA_reply", [this.conn, msg, answer(rr), { mname, rname, serial, refresh, retry, expire, minimum }]);
         }
         return;
       case "MX":
-        if (this.wants("dns_MX_reply")) this.raise("dns_MX_reply", msg, answer(rr), d.name, d.preference);
+        if (this.wants("dns_MX_reply")) this.raise("dns_MX_reply", [this.conn, msg, answer(rr), d.name, d.preference]);
         return;
       case "SRV":
-        if (this.wants("dns_SRV_reply")) this.raise("dns_SRV_reply", msg, answer(rr), d.target, d.priority, d.weight, d.p);
+        if (this.wants("dns_SRV_reply")) this.raise("dns_SRV_reply", [this.conn, msg, answer(rr), d.target, d.priority, d.weight, d.p]);
         return;
       case "NAPTR":
         if (this.wants("dns_NAPTR_reply")) {
           const { order, preference, flags, service, regexp, replacement } = d;
-          this.raise("dns_NAPTR_reply", msg, answer(rr), { order, preference, flags, service, regexp, replacement });
+          this.raise("dns_NAPTR_reply", [this.conn, msg, answer(rr), { order, preference, flags, service, regexp, replacement }]);
         }
         return;
       case "TXT":
-        if (this.wants("dns_TXT_reply")) this.raise("dns_TXT_reply", msg, answer(rr), d.strs);
+        if (this.wants("dns_TXT_reply")) this.raise("dns_TXT_reply", [this.conn, msg, answer(rr), d.strs]);
         return;
       case "SPF":
-        if (this.wants("dns_SPF_reply")) this.raise("dns_SPF_reply", msg, answer(rr), d.strs);
+        if (this.wants("dns_SPF_reply")) this.raise("dns_SPF_reply", [this.conn, msg, answer(rr), d.strs]);
         return;
       case "HINFO":
-        if (this.wants("dns_HINFO_reply")) this.raise("dns_HINFO_reply", msg, answer(rr), d.cpu, d.os);
+        if (this.wants("dns_HINFO_reply")) this.raise("dns_HINFO_reply", [this.conn, msg, answer(rr), d.cpu, d.os]);
         return;
       case "WKS":
-        if (this.wants("dns_WKS_reply")) this.raise("dns_WKS_reply", msg, answer(rr));
+        if (this.wants("dns_WKS_reply")) this.raise("dns_WKS_reply", [this.conn, msg, answer(rr)]);
         return;
       case "CAA":
-        if (this.wants("dns_CAA_reply")) this.raise("dns_CAA_reply", msg, answer(rr), d.flags, d.tag, d.value);
+        if (this.wants("dns_CAA_reply")) this.raise("dns_CAA_reply", [this.conn, msg, answer(rr), d.flags, d.tag, d.value]);
         return;
       case "OPT":
         this.edns(msg, rr, d, sectionEvents);
         return;
       case "TKEY":
         if (this.wants("dns_TKEY")) {
-          this.raise("dns_TKEY", msg, {
+          this.raise("dns_TKEY", [this.conn, msg, {
             query: rr.query,
             qtype: rr.answer_type,
             alg_name: d.alg_name,
@@ -152,12 +152,12 @@ export class DnsEventRaiser {
             rr_error: d.rr_error,
             key_data: bytes(d.key_data),
             is_query: this.isQuery,
-          });
+          }]);
         }
         return;
       case "TSIG":
         if (this.wants("dns_TSIG_addl")) {
-          this.raise("dns_TSIG_addl", msg, {
+          this.raise("dns_TSIG_addl", [this.conn, msg, {
             query: rr.query,
             qtype: rr.answer_type,
             alg_name: d.alg_name,
@@ -167,12 +167,12 @@ export class DnsEventRaiser {
             orig_id: d.orig_id,
             rr_error: d.rr_error,
             is_query: this.isQuery,
-          });
+          }]);
         }
         return;
       case "RRSIG":
         if (this.wants("dns_RRSIG")) {
-          this.raise("dns_RRSIG", msg, answer(rr), {
+          this.raise("dns_RRSIG", [this.conn, msg, answer(rr), {
             ...this.owner(rr),
             type_covered: d.type_covered,
             algorithm: d.algorithm,
@@ -184,22 +184,22 @@ export class DnsEventRaiser {
             signer_name: d.signer_name,
             signature: bytes(d.signature),
             is_query: this.isQuery,
-          });
+          }]);
         }
         return;
       case "DNSKEY":
         if (this.wants("dns_DNSKEY")) {
           const { flags, protocol, algorithm } = d;
-          this.raise("dns_DNSKEY", msg, answer(rr), { ...this.owner(rr), flags, protocol, algorithm, public_key: bytes(d.public_key), is_query: this.isQuery });
+          this.raise("dns_DNSKEY", [this.conn, msg, answer(rr), { ...this.owner(rr), flags, protocol, algorithm, public_key: bytes(d.public_key), is_query: this.isQuery }]);
         }
         return;
       case "NSEC":
-        if (this.wants("dns_NSEC")) this.raise("dns_NSEC", msg, answer(rr), d.next_name, d.bitmaps.map(bytes));
+        if (this.wants("dns_NSEC")) this.raise("dns_NSEC", [this.conn, msg, answer(rr), d.next_name, d.bitmaps.map(bytes)]);
         return;
       case "NSEC3":
         if (this.wants("dns_NSEC3")) {
           const { nsec_flags, nsec_hash_algo, nsec_iter, nsec_salt_len, nsec_hlen } = d;
-          this.raise("dns_NSEC3", msg, answer(rr), {
+          this.raise("dns_NSEC3", [this.conn, msg, answer(rr), {
             ...this.owner(rr),
             nsec_flags,
             nsec_hash_algo,
@@ -210,13 +210,13 @@ export class DnsEventRaiser {
             nsec_hash: bytes(d.nsec_hash),
             bitmaps: d.bitmaps.map(bytes),
             is_query: this.isQuery,
-          });
+          }]);
         }
         return;
       case "NSEC3PARAM":
         if (this.wants("dns_NSEC3PARAM")) {
           const { nsec_flags, nsec_hash_algo, nsec_iter, nsec_salt_len } = d;
-          this.raise("dns_NSEC3PARAM", msg, answer(rr), {
+          this.raise("dns_NSEC3PARAM", [this.conn, msg, answer(rr), {
             ...this.owner(rr),
             nsec_flags,
             nsec_hash_algo,
@@ -224,28 +224,28 @@ export class DnsEventRaiser {
             nsec_salt_len,
             nsec_salt: bytes(d.nsec_salt),
             is_query: this.isQuery,
-          });
+          }]);
         }
         return;
       case "DS":
         if (this.wants("dns_DS")) {
           const { key_tag, algorithm, digest_type } = d;
-          this.raise("dns_DS", msg, answer(rr), { ...this.owner(rr), key_tag, algorithm, digest_type, digest_val: bytes(d.digest_val), is_query: this.isQuery });
+          this.raise("dns_DS", [this.conn, msg, answer(rr), { ...this.owner(rr), key_tag, algorithm, digest_type, digest_val: bytes(d.digest_val), is_query: this.isQuery }]);
         }
         return;
       case "BINDS":
         if (this.wants("dns_BINDS")) {
           const { algorithm, key_id, removal_flag, complete_flag } = d;
-          this.raise("dns_BINDS", msg, answer(rr), { ...this.owner(rr), algorithm, key_id, removal_flag, complete_flag, is_query: this.isQuery });
+          this.raise("dns_BINDS", [this.conn, msg, answer(rr), { ...this.owner(rr), algorithm, key_id, removal_flag, complete_flag, is_query: this.isQuery }]);
         }
         return;
       case "SSHFP":
-        if (this.wants("dns_SSHFP")) this.raise("dns_SSHFP", msg, answer(rr), d.algo, d.fptype, bytes(d.fingerprint));
+        if (this.wants("dns_SSHFP")) this.raise("dns_SSHFP", [this.conn, msg, answer(rr), d.algo, d.fptype, bytes(d.fingerprint)]);
         return;
       case "LOC":
         if (this.wants("dns_LOC")) {
           const { version, size, horiz_pre, vert_pre, latitude, longitude, altitude } = d;
-          this.raise("dns_LOC", msg, answer(rr), { ...this.owner(rr), version, size, horiz_pre, vert_pre, latitude, longitude, altitude, is_query: this.isQuery });
+          this.raise("dns_LOC", [this.conn, msg, answer(rr), { ...this.owner(rr), version, size, horiz_pre, vert_pre, latitude, longitude, altitude, is_query: this.isQuery }]);
         }
         return;
       case "SVCB":
@@ -256,18 +256,18 @@ export class DnsEventRaiser {
           if (d.svc_params !== undefined) {
             svcb.svc_params = d.svc_params.map(({ raw, ...param }) => (raw === undefined ? param : { ...param, raw: bytes(raw) }));
           }
-          this.raise(event, msg, answer(rr), svcb);
+          this.raise(event, [this.conn, msg, answer(rr), svcb]);
         }
         return;
       }
       case "unknown":
-        if (this.wants("dns_unknown_reply")) this.raise("dns_unknown_reply", msg, answer(rr));
+        if (this.wants("dns_unknown_reply")) this.raise("dns_unknown_reply", [this.conn, msg, answer(rr)]);
         return;
       case "prerequisite":
-        if (this.wants("dns_dynamic_update_pre")) this.raise("dns_dynamic_update_pre", msg, answer(rr));
+        if (this.wants("dns_dynamic_update_pre")) this.raise("dns_dynamic_update_pre", [this.conn, msg, answer(rr)]);
         return;
       case "delete":
-        if (this.wants("dns_dynamic_update_del")) this.raise("dns_dynamic_update_del", msg, answer(rr));
+        if (this.wants("dns_dynamic_update_del")) this.raise("dns_dynamic_update_del", [this.conn, msg, answer(rr)]);
         return;
       case "unparsed":
       case "none":
@@ -279,7 +279,7 @@ export class DnsEventRaiser {
   private edns(msg: DnsMsg, rr: DnsResourceRecord, d: DnsEdns, sectionEvents: boolean): void {
     const events = this.conn.events;
     if (sectionEvents && events.handles("dns_EDNS_addl")) {
-      this.raise("dns_EDNS_addl", msg, {
+      this.raise("dns_EDNS_addl", [this.conn, msg, {
         query: rr.query,
         qtype: rr.answer_type,
         t: rr.qtype,
@@ -289,15 +289,15 @@ export class DnsEventRaiser {
         z_field: d.z_field,
         TTL: rr.TTL,
         is_query: this.isQuery,
-      });
+      }]);
     }
     for (const option of d.options) {
-      if (option.ecs !== undefined && events.handles("dns_EDNS_ecs")) this.raise("dns_EDNS_ecs", msg, { ...option.ecs });
+      if (option.ecs !== undefined && events.handles("dns_EDNS_ecs")) this.raise("dns_EDNS_ecs", [this.conn, msg, { ...option.ecs }]);
       if (option.cookie !== undefined && events.handles("dns_EDNS_cookie")) {
-        this.raise("dns_EDNS_cookie", msg, { client_cookie: bytes(option.cookie.client_cookie), server_cookie: bytes(option.cookie.server_cookie) });
+        this.raise("dns_EDNS_cookie", [this.conn, msg, { client_cookie: bytes(option.cookie.client_cookie), server_cookie: bytes(option.cookie.server_cookie) }]);
       }
       if (option.tcp_keepalive !== undefined && events.handles("dns_EDNS_tcp_keepalive")) {
-        this.raise("dns_EDNS_tcp_keepalive", msg, { ...option.tcp_keepalive });
+        this.raise("dns_EDNS_tcp_keepalive", [this.conn, msg, { ...option.tcp_keepalive }]);
       }
     }
   }

@@ -21,17 +21,39 @@ const DOT = 0x2e;
  * dot (the root is ""), lower-cased when `downcase`; null on failure (the reader holds the reason).
  */
 export function readName(r: DnsReader, downcase = true, capacity = NAME_CAPACITY): string | null {
+  if (capacity >= NAME_CAPACITY && pointsToQuestionName(r)) {
+    r.pos += 2;
+    return r.questionName;
+  }
   const end = extractName(r, capacity, downcase);
   return end < 0 ? null : scratch.toString("latin1", 0, end);
 }
 
 /** Like readName, also giving the name lower-cased: [as sent, lower-cased]. */
 export function readNameBothCases(r: DnsReader): [string, string] | null {
+  const at = r.pos;
+  const weirds = r.weirds.length;
   const end = extractName(r, NAME_CAPACITY, false);
   if (end < 0) return null;
   const original = scratch.toString("latin1", 0, end);
-  lowerCase(0, end);
-  return [original, scratch.toString("latin1", 0, end)];
+  // Most names are sent in lower case already: one string serves as both.
+  const query = lowerCase(0, end) ? scratch.toString("latin1", 0, end) : original;
+  // A name ending in a '.' byte would lose it again behind a pointer (each level drops one).
+  if (levelStarts.length === 1 && r.weirds.length === weirds && !r.quiet && !query.endsWith(".")) {
+    r.questionNameAt = at;
+    r.questionNameEnd = r.pos;
+    r.questionName = query;
+  }
+  return [original, query];
+}
+
+// The name at the cursor is only a pointer to the plainly decoded question name: decoding it would
+// give that name lower-cased (the pointer's depth of 1 is within any cap but 0), with no weird.
+function pointsToQuestionName(r: DnsReader): boolean {
+  const p = r.pos;
+  if (r.questionNameAt < 0 || r.questionNameEnd > p || p + 2 > r.end || r.settings.maxCompressionDepth < 1) return false;
+  const offset = r.questionNameAt - r.start;
+  return r.buf[p] === (0xc0 | (offset >> 8)) && r.buf[p + 1] === (offset & 0xff);
 }
 
 // Decodes into scratch; returns the end of what it wrote, or -1 on failure. Each pointer followed
@@ -102,10 +124,15 @@ function failName(r: DnsReader, name: string, resumeAt: number, end: number): nu
   return -1;
 }
 
-// ASCII only, as C's tolower in the C locale.
-function lowerCase(from: number, to: number): void {
+// ASCII only, as C's tolower in the C locale. True when a letter changed.
+function lowerCase(from: number, to: number): boolean {
+  let changed = false;
   for (let i = from; i < to; i++) {
     const c = scratch[i];
-    if (c >= 0x41 && c <= 0x5a) scratch[i] = c + 0x20;
+    if (c >= 0x41 && c <= 0x5a) {
+      scratch[i] = c + 0x20;
+      changed = true;
+    }
   }
+  return changed;
 }

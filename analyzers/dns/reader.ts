@@ -22,6 +22,13 @@ export class DnsReader {
   violation = false;
   /** While set, weirds are dropped: Zeek would not have looked at these bytes at all. */
   quiet = false;
+  /**
+   * The last question name that decoded plainly (no pointer, no weird): where it starts and ends,
+   * and its lower-cased text. A record's owner is most often a pointer to it (see name.ts).
+   */
+  questionNameAt = -1;
+  questionNameEnd = -1;
+  questionName = "";
 
   constructor(
     readonly buf: Uint8Array,

@@ -51,7 +51,7 @@ export function readRecord(r: DnsReader, ctx: SectionContext): DnsResourceRecord
   const TTL = r.u32();
   const rdlength = r.u16();
   if (rdlength > r.remaining) return r.fail("DNS_truncated_RR_rdlength_lt_len");
-  const rr: DnsResourceRecord = { answer_type: ctx.answerType, ...start, TTL, rdlength, rdata: NONE };
+  const rr: DnsResourceRecord = { answer_type: ctx.answerType, query: start.query, qtype: start.qtype, qclass: start.qclass, TTL, rdlength, rdata: NONE };
 
   if (ctx.dynamicUpdate) {
     const entry = dynamicUpdateEntry(r, rr, ctx.zclass);

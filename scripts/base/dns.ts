@@ -4,7 +4,14 @@
 // still unpaired when the connection goes (timeout, end of input) is written then. Messages to a
 // multicast address (mDNS, LLMNR) are logged one by one: their replies come on other flows.
 // Each reply record adds its summary to `answers` (the per-type rendering below, Zeek's).
-import { on, Log, option, networkTime, connectionState, type Connection, type DnsAnswer, type DnsInfo, type DnsMsg } from "nsm";
+import { on, Log, option, networkTime, type Connection, type DnsAnswer, type DnsInfo, type DnsMsg } from "nsm";
+
+declare module "nsm" {
+  interface Connection {
+    /** The transactions of the connection still waiting for their counterpart (Zeek's `c$dns_state`). */
+    dns_state?: DnsState;
+  }
+}
 
 Log.createStream("DNS::LOG", {
   path: "dns",
@@ -96,14 +103,15 @@ const tracked = (msg: DnsMsg) => msg.opcode === OP_QUERY || msg.opcode === OP_DY
 /** Messages waiting for their counterpart, per transaction id, oldest first. */
 type Pending = Map<number, DnsInfo[]>;
 
-interface State {
+interface DnsState {
   /** The one query most recently left waiting (the common case, kept apart from the queue). */
-  pendingQuery?: DnsInfo;
-  pendingQueries?: Pending;
-  pendingReplies?: Pending;
+  pendingQuery: DnsInfo | undefined;
+  pendingQueries: Pending | undefined;
+  pendingReplies: Pending | undefined;
+  /** The responder address last checked for multicast, and the answer (checked once, not per message). */
+  respH: string;
+  multicast: boolean;
 }
-
-const states = connectionState<State>();
 
 function newSession(c: Connection, transId: number): DnsInfo {
   return {
@@ -165,13 +173,17 @@ function isMulticast(addr: string): boolean {
 
 /** Finds or starts the transaction this message belongs to: c.dns. */
 function setSession(c: Connection, msg: DnsMsg, isQuery: boolean): void {
-  let state = states.get(c);
+  const respH = c.id.resp_h;
+  let state = c.dns_state;
   if (state === undefined) {
-    state = {};
-    states.set(c, state);
+    state = { pendingQuery: undefined, pendingQueries: undefined, pendingReplies: undefined, respH, multicast: isMulticast(respH) };
+    c.dns_state = state;
+  } else if (state.respH !== respH) {
+    state.respH = respH;
+    state.multicast = isMulticast(respH);
   }
 
-  if (isMulticast(c.id.resp_h)) {
+  if (state.multicast) {
     // No pairing: each message is its own row, written at its dns_end.
     c.dns = newSession(c, msg.id);
     c.dns.saw_query = true;
@@ -280,12 +292,12 @@ on(
 
 // Whatever is still unpaired is logged when the connection goes.
 on("connection_state_remove", (c) => {
-  const state = states.get(c);
+  const state = c.dns_state;
   if (state === undefined) return;
   if (state.pendingQuery !== undefined) write(state.pendingQuery);
   if (state.pendingQueries !== undefined) logPending(state.pendingQueries);
   if (state.pendingReplies !== undefined) logPending(state.pendingReplies);
-  states.delete(c);
+  c.dns_state = undefined;
 });
 
 // ---- Replies: each record's summary --------------------------------------------------------------
@@ -389,12 +401,13 @@ function raw(s: string): string | Uint8Array {
   return NON_ASCII.test(s) ? Uint8Array.from(s, (ch) => ch.charCodeAt(0)) : s;
 }
 
-const anyNonAscii = (strings: string[] | undefined) => strings !== undefined && strings.some((s) => NON_ASCII.test(s));
+const nonAscii = (s: string | undefined) => s !== undefined && NON_ASCII.test(s);
+const anyNonAscii = (strings: string[] | undefined) => strings !== undefined && strings.some(nonAscii);
 
 /** Writes the row; names and answers that are not plain ASCII go as bytes (on a copy: rare). */
 function write(info: DnsInfo): void {
-  const text = [info.query ?? "", info.original_query ?? ""];
-  if (!anyNonAscii(text) && !anyNonAscii(info.answers) && !anyNonAscii(info.auth) && !anyNonAscii(info.addl)) {
+  const plain = !nonAscii(info.query) && !nonAscii(info.original_query);
+  if (plain && !anyNonAscii(info.answers) && !anyNonAscii(info.auth) && !anyNonAscii(info.addl)) {
     Log.write("DNS::LOG", info);
     return;
   }

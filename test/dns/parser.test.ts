@@ -100,6 +100,27 @@ describe("names: decompression and limits", () => {
     expect(parse(layout).weirds).toEqual([]);
   });
 
+  // A pointer to the question name is the common owner; what it yields must not depend on how often
+  // the name is reached (Zeek decodes it anew each time: lower-cased, one trailing dot per level).
+  it.each([
+    { what: "mixed case", qname: name("WwW.ExAmPlE.CoM"), query: "www.example.com", owner: "www.example.com" },
+    { what: "the root", qname: name(""), query: "", owner: "" },
+    { what: "a last label ending in a '.' byte", qname: [2, ...ascii("a."), 0], query: "a.", owner: "a" },
+  ])("a pointer to the question name ($what) gives the name as a decode through a pointer does", ({ qname, query, owner }) => {
+    const bytes = message(header({ qr: true, qd: 1, an: 2 }), question(qname), rr(pointer(12), 1, A_RDATA), rr(pointer(12), 1, A_RDATA));
+    const result = parse(bytes);
+    expect(result.ok && result.message.questions[0].query).toBe(query);
+    expect(result.ok && result.message.answers.map((a) => a.query)).toEqual([owner, owner]);
+    expect(result.weirds).toEqual([]);
+  });
+
+  it("still caps a pointer to the question name at a chain depth of 0", () => {
+    const bytes = message(header({ qr: true, qd: 1, an: 1 }), question(name("x")), rr(pointer(12), 1, A_RDATA));
+    const result = parse(bytes, { maxCompressionChainDepth: 0 });
+    expect(result.ok && result.message.answers[0].query).toBe("");
+    expect(result.weirds).toEqual([{ name: "DNS_max_compression_chain_depth_exceeded", addl: "1", limitReached: true }]);
+  });
+
   it("resolves a pointer into the middle of an earlier name", () => {
     const bytes = message(header({ qr: true, qd: 1, an: 1 }), question(name("www.example.org")), rr([4, ...ascii("mail"), ...pointer(16)], 1, A_RDATA));
     expect(parsed(bytes).answers[0].query).toBe("mail.example.org");
