@@ -1,11 +1,12 @@
 // Zeek's JSON-lines log format (LogAscii::use_json=T, see corpus/zeek/LOG-FORMAT.md §11): one object
 // per row, keys in column order with their dotted names, unset fields left out, time as epoch
 // seconds. Strings get the \xNN rule of escape.ts first and JSON's escapes after it, so a byte 0x07
-// comes out as "\\x07", as in Zeek.
+// comes out as "\\x07", as in Zeek. Each column gets its renderer once, when the format is made,
+// with a fast path for the value it usually holds.
 
 import { escapeRun } from "./escape.ts";
 import { formatJsonDouble, formatWhole } from "./numbers.ts";
-import { numberKind, type Column, type LogValue, type NumberKind } from "./schema.ts";
+import { numberKind, scalarType, type Column, type LogValue, type NumberKind, type ZeekType } from "./schema.ts";
 
 /** Anything that is not printable ASCII needs the byte-level rules before JSON escaping. */
 const NEEDS_BYTE_RULES = /[^\x20-\x7e]/;
@@ -23,26 +24,57 @@ function jsonBytes(b: Uint8Array): string {
   return JSON.stringify(escapeRun(b, 0, b.length, true));
 }
 
+/** A column's JSON text for a set value (never undefined or null). */
+type FieldRenderer = (v: LogValue) => string;
+
 export class JsonFormat {
-  /** `"name":` for each column, JSON-escaped once. */
+  /** `"name":` for each column, JSON-escaped once, and the same after a comma. */
   private readonly keys: string[];
-  private readonly kinds: NumberKind[];
+  private readonly laterKeys: string[];
+  private readonly renderers: FieldRenderer[];
 
   constructor(columns: readonly Column[]) {
     this.keys = columns.map((c) => JSON.stringify(c.name) + ":");
-    this.kinds = columns.map((c) => numberKind(c.type));
+    this.laterKeys = this.keys.map((k) => "," + k);
+    this.renderers = columns.map((c) => rendererFor(c.type));
   }
 
   /** One row, newline included. */
   line(values: readonly LogValue[]): string {
     let line = "{";
-    for (let i = 0; i < this.keys.length; i++) {
+    let empty = true;
+    for (let i = 0; i < this.renderers.length; i++) {
       const v = values[i];
       if (v === undefined || v === null) continue;
-      if (line.length > 1) line += ",";
-      line += this.keys[i] + value(v, this.kinds[i]);
+      line = line + (empty ? this.keys[i] : this.laterKeys[i]) + this.renderers[i](v);
+      empty = false;
     }
     return line + "}\n";
+  }
+}
+
+function rendererFor(type: ZeekType): FieldRenderer {
+  const kind = numberKind(type);
+  const general: FieldRenderer = (v) => value(v, kind);
+  if (type !== scalarType(type)) return general;
+  switch (type) {
+    case "time":
+    case "interval":
+    case "double":
+      return (v) => (typeof v === "number" ? formatJsonDouble(v) : general(v));
+    case "count":
+    case "int":
+    case "port":
+      return (v) => (typeof v === "number" && Number.isSafeInteger(v) ? "" + v : general(v));
+    case "string":
+    case "enum":
+    case "addr":
+    case "subnet":
+      return (v) => (typeof v === "string" ? jsonString(v) : general(v));
+    case "bool":
+      return (v) => (v === true ? "true" : v === false ? "false" : general(v));
+    default:
+      return general;
   }
 }
 

@@ -1,11 +1,12 @@
 // Zeek's ASCII (TSV) log format: the meta header, one line per row, the #close trailer. Byte for byte
 // what Zeek's ASCII writer produces with the same markers (see corpus/zeek/LOG-FORMAT.md §1-§4).
 // Strings that need no escaping (nearly all of conn.log) are recognised by one regular expression
-// and copied; only the rest go through the byte-level rules of escape.ts.
+// and copied; only the rest go through the byte-level rules of escape.ts. Each column gets its
+// renderer once, when the format is made, with a fast path for the value it usually holds.
 
 import { escapeRun, hexEscape } from "./escape.ts";
 import { formatDouble, formatFixed6, formatWhole } from "./numbers.ts";
-import { numberKind, type Column, type LogValue, type NumberKind } from "./schema.ts";
+import { numberKind, scalarType, type Column, type LogValue, type NumberKind, type ZeekType } from "./schema.ts";
 
 /** The configurable strings of Zeek's ASCII writer (LogAscii::separator and friends). */
 export interface TsvMarkers {
@@ -134,22 +135,28 @@ export function metaTimestamp(d: Date): string {
   );
 }
 
+/** A column's text for a set value (never undefined or null). */
+type FieldRenderer = (v: LogValue) => string;
+
 export class TsvFormat {
   private readonly markers: TsvMarkers;
-  private readonly kinds: NumberKind[];
+  private readonly renderers: FieldRenderer[];
   private readonly field: StringContext;
   private readonly element: StringContext;
   private readonly escapedPrefixStart: string;
+  /** Each field's text of the row being formatted, reused from row to row. */
+  private readonly fields: string[];
 
   constructor(
     private readonly columns: readonly Column[],
     markers: Partial<TsvMarkers> = {},
   ) {
     this.markers = { ...ZEEK_TSV_MARKERS, ...markers };
-    this.kinds = columns.map((c) => numberKind(c.type));
     this.field = new StringContext([this.markers.separator], this.markers);
     this.element = new StringContext([this.markers.separator, this.markers.setSeparator], this.markers);
     this.escapedPrefixStart = hexEscape(this.markers.metaPrefix.charCodeAt(0));
+    this.renderers = columns.map((c) => this.rendererFor(c.type));
+    this.fields = columns.map(() => "");
   }
 
   /** The meta lines from #separator to #types, as Zeek writes them when it opens the file. */
@@ -174,14 +181,44 @@ export class TsvFormat {
 
   /** One row, newline included; missing trailing values are unset. */
   line(values: readonly LogValue[]): string {
-    let line = "";
-    for (let i = 0; i < this.columns.length; i++) {
-      if (i > 0) line += this.markers.separator;
-      line += this.value(values[i], this.kinds[i], this.field);
+    const fields = this.fields;
+    for (let i = 0; i < fields.length; i++) {
+      const v = values[i];
+      fields[i] = v === undefined || v === null ? this.field.unsetText : this.renderers[i](v);
     }
+    // join() copies the fields into one flat string; concatenating them would leave a tree of
+    // string pieces that has to be walked again when the line is encoded.
+    let line = fields.join(this.markers.separator);
     // A row must never pass for a meta line.
     if (line.startsWith(this.markers.metaPrefix)) line = this.escapedPrefixStart + line.slice(1);
     return line + "\n";
+  }
+
+  private rendererFor(type: ZeekType): FieldRenderer {
+    const kind = numberKind(type);
+    const field = this.field;
+    const general: FieldRenderer = (v) => this.value(v, kind, field);
+    if (type !== scalarType(type)) return general;
+    switch (type) {
+      case "time":
+      case "interval":
+        return (v) => (typeof v === "number" ? formatFixed6(v) : general(v));
+      case "double":
+        return (v) => (typeof v === "number" ? formatDouble(v) : general(v));
+      case "count":
+      case "int":
+      case "port":
+        return (v) => (typeof v === "number" && Number.isSafeInteger(v) ? "" + v : general(v));
+      case "string":
+      case "enum":
+      case "addr":
+      case "subnet":
+        return (v) => (typeof v === "string" ? field.string(v) : general(v));
+      case "bool":
+        return (v) => (v === true ? "T" : v === false ? "F" : general(v));
+      default:
+        return general;
+    }
   }
 
   private value(v: LogValue, kind: NumberKind, strings: StringContext): string {
