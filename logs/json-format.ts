@@ -6,7 +6,8 @@
 
 import { escapeRun } from "./escape.ts";
 import { formatJsonDouble, formatWhole } from "./numbers.ts";
-import { numberKind, scalarType, type Column, type LogValue, type NumberKind, type ZeekType } from "./schema.ts";
+import type { Column, LogValue, NumberKind } from "./schema.ts";
+import { rendererFor, type FieldRenderer, type ScalarTexts } from "./field-renderer.ts";
 
 /** Anything that is not printable ASCII needs the byte-level rules before JSON escaping. */
 const NEEDS_BYTE_RULES = /[^\x20-\x7e]/;
@@ -25,7 +26,6 @@ function jsonBytes(b: Uint8Array): string {
 }
 
 /** A column's JSON text for a set value (never undefined or null). */
-type FieldRenderer = (v: LogValue) => string;
 
 export class JsonFormat {
   /** `"name":` for each column, JSON-escaped once, and the same after a comma. */
@@ -36,7 +36,7 @@ export class JsonFormat {
   constructor(columns: readonly Column[]) {
     this.keys = columns.map((c) => JSON.stringify(c.name) + ":");
     this.laterKeys = this.keys.map((k) => "," + k);
-    this.renderers = columns.map((c) => rendererFor(c.type));
+    this.renderers = columns.map((c) => rendererFor(c.type, JSON_TEXTS, value));
   }
 
   /** One row, newline included. */
@@ -53,30 +53,12 @@ export class JsonFormat {
   }
 }
 
-function rendererFor(type: ZeekType): FieldRenderer {
-  const kind = numberKind(type);
-  const general: FieldRenderer = (v) => value(v, kind);
-  if (type !== scalarType(type)) return general;
-  switch (type) {
-    case "time":
-    case "interval":
-    case "double":
-      return (v) => (typeof v === "number" ? formatJsonDouble(v) : general(v));
-    case "count":
-    case "int":
-    case "port":
-      return (v) => (typeof v === "number" && Number.isSafeInteger(v) ? "" + v : general(v));
-    case "string":
-    case "enum":
-    case "addr":
-    case "subnet":
-      return (v) => (typeof v === "string" ? jsonString(v) : general(v));
-    case "bool":
-      return (v) => (v === true ? "true" : v === false ? "false" : general(v));
-    default:
-      return general;
-  }
-}
+const JSON_TEXTS: ScalarTexts = {
+  seconds: formatJsonDouble,
+  double: formatJsonDouble,
+  text: (v) => jsonString(v),
+  bool: (v) => (v ? "true" : "false"),
+};
 
 function value(v: LogValue, kind: NumberKind): string {
   if (v === undefined || v === null) return "null"; // a hole in a vector

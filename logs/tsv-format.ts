@@ -6,7 +6,8 @@
 
 import { escapeRun, hexEscape } from "./escape.ts";
 import { formatDouble, formatFixed6, formatWhole } from "./numbers.ts";
-import { numberKind, scalarType, type Column, type LogValue, type NumberKind, type ZeekType } from "./schema.ts";
+import type { Column, LogValue, NumberKind } from "./schema.ts";
+import { rendererFor, type FieldRenderer } from "./field-renderer.ts";
 
 /** The configurable strings of Zeek's ASCII writer (LogAscii::separator and friends). */
 export interface TsvMarkers {
@@ -136,7 +137,6 @@ export function metaTimestamp(d: Date): string {
 }
 
 /** A column's text for a set value (never undefined or null). */
-type FieldRenderer = (v: LogValue) => string;
 
 export class TsvFormat {
   private readonly markers: TsvMarkers;
@@ -155,7 +155,14 @@ export class TsvFormat {
     this.field = new StringContext([this.markers.separator], this.markers);
     this.element = new StringContext([this.markers.separator, this.markers.setSeparator], this.markers);
     this.escapedPrefixStart = hexEscape(this.markers.metaPrefix.charCodeAt(0));
-    this.renderers = columns.map((c) => this.rendererFor(c.type));
+    const field = this.field;
+    const texts = {
+      seconds: formatFixed6,
+      double: formatDouble,
+      text: (v: string) => field.string(v),
+      bool: (v: boolean) => (v ? "T" : "F"),
+    };
+    this.renderers = columns.map((c) => rendererFor(c.type, texts, (v, kind) => this.value(v, kind, field)));
     this.fields = columns.map(() => "");
   }
 
@@ -192,33 +199,6 @@ export class TsvFormat {
     // A row must never pass for a meta line.
     if (line.startsWith(this.markers.metaPrefix)) line = this.escapedPrefixStart + line.slice(1);
     return line + "\n";
-  }
-
-  private rendererFor(type: ZeekType): FieldRenderer {
-    const kind = numberKind(type);
-    const field = this.field;
-    const general: FieldRenderer = (v) => this.value(v, kind, field);
-    if (type !== scalarType(type)) return general;
-    switch (type) {
-      case "time":
-      case "interval":
-        return (v) => (typeof v === "number" ? formatFixed6(v) : general(v));
-      case "double":
-        return (v) => (typeof v === "number" ? formatDouble(v) : general(v));
-      case "count":
-      case "int":
-      case "port":
-        return (v) => (typeof v === "number" && Number.isSafeInteger(v) ? "" + v : general(v));
-      case "string":
-      case "enum":
-      case "addr":
-      case "subnet":
-        return (v) => (typeof v === "string" ? field.string(v) : general(v));
-      case "bool":
-        return (v) => (v === true ? "T" : v === false ? "F" : general(v));
-      default:
-        return general;
-    }
   }
 
   private value(v: LogValue, kind: NumberKind, strings: StringContext): string {
