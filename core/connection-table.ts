@@ -50,6 +50,9 @@ export class ConnectionTable implements SessionHost {
         : (pkt) => !nets.some((n) => n.contains(pkt.ip, pkt.srcOff, pkt.ipVersion as 4 | 6));
   }
 
+  /** Connections created over the run. */
+  created = 0;
+
   get size(): number {
     return this.conns.size;
   }
@@ -324,6 +327,7 @@ export class ConnectionTable implements SessionHost {
       innerVlan: pkt.innerVlan,
     });
     this.conns.set(key, conn);
+    this.created++;
     const opts = this.options;
     if (transport === "tcp") {
       conn.session = new TcpSession(conn, this);

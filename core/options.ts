@@ -24,7 +24,6 @@ const SPECS = {
   tcp_attempt_delay: { kind: "interval", default: 5, doc: "time a SYN waits for an answer" },
   tcp_close_delay: { kind: "interval", default: 5, doc: "time a closed TCP connection stays around" },
   tcp_reset_delay: { kind: "interval", default: 5, doc: "time a reset TCP connection stays around" },
-  tcp_partial_close_delay: { kind: "interval", default: 3, doc: "time a half-closed partial connection stays around" },
   tcp_inactivity_timeout: { kind: "interval", default: 300, doc: "idle time after which a TCP connection is removed" },
   udp_inactivity_timeout: { kind: "interval", default: 60, doc: "idle time after which a UDP flow is removed" },
   icmp_inactivity_timeout: { kind: "interval", default: 60, doc: "idle time after which an ICMP flow is removed" },

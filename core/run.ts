@@ -68,10 +68,8 @@ export async function runTrace(run: RunOptions): Promise<RunSummary> {
     run.notice?.(`watching ${reloader.size} script(s) for changes`);
   }
 
-  let connections = 0;
   const table = new ConnectionTable(opts, runtime, {
     attachAnalyzers(c) {
-      connections++;
       attachPortAnalyzers(c, table);
     },
     udpPayload(c, isOrig, data, offset, length) {
@@ -103,5 +101,5 @@ export async function runTrace(run: RunOptions): Promise<RunSummary> {
     table.flushAll();
     runtime.finish();
   }
-  return { capture, connections, decoder: { ...decoder.stats } };
+  return { capture, connections: table.created, decoder: { ...decoder.stats } };
 }

@@ -28,7 +28,6 @@ export interface ConnectionAnalyzer {
   deliver(conn: Connection, isOrig: boolean, data: Uint8Array, offset: number, length: number): void;
   /** In-order stream data (TCP) from one side; an analyzer that has this gets TCP reassembled. */
   deliverStream?(conn: Connection, isOrig: boolean, data: Uint8Array): void;
-  flipRoles?(): void;
   done?(conn: Connection): void;
   /** An analyzer timer (TimerKind.Analyzer) fired. */
   timer?(conn: Connection, t: number): void;
@@ -167,7 +166,6 @@ export class Connection {
     [this.origPkts, this.respPkts] = [this.respPkts, this.origPkts];
     [this.origIpBytes, this.respIpBytes] = [this.respIpBytes, this.origIpBytes];
     this.session.flipRoles();
-    for (const a of this.analyzers) a.flipRoles?.();
     this.addHistory("^");
     this.events.flipped(this);
   }

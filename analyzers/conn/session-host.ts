@@ -10,6 +10,7 @@ export const enum TimerKind {
   TcpExpire,
   TcpAttempt,
   TcpDelete,
+  TcpReset,
   /** A timer of the connection's application analyzer; `gen` is its index in `analyzers`. */
   Analyzer,
 }

@@ -36,7 +36,6 @@ export class TcpEndpoint {
   ackSeq = 0;
   seqWraps = 0;
   ackWraps = 0;
-  startTime = 0;
   lastTime = 0;
   finCount = 0;
   rstCount = 0;

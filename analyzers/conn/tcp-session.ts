@@ -55,7 +55,6 @@ export class TcpSession implements TransportSession, ReassemblerOwner {
   private isActive = true;
   private firstPacketSeenBits = 0;
   isPartial = false;
-  private seenFirstAck = false;
   private closeDeferred = false;
   private deferredGenEvent = false;
   /** Listens to in-order stream data (DNS over TCP and other stream analyzers). */
@@ -148,7 +147,7 @@ export class TcpSession implements TransportSession, ReassemblerOwner {
     if (flags & RST) segLen -= len;
     const seqOnePast = (baseSeq + segLen) >>> 0;
 
-    initEndpoint(endpoint, flags, baseSeq, seqOnePast, t, this);
+    initEndpoint(endpoint, flags, baseSeq, seqOnePast, this);
 
     const relSeq = relativeSeq(endpoint, baseSeq, endpoint.lastSeq, endpoint.seqWraps);
     const seqUnderflow = underflowed;
@@ -162,17 +161,17 @@ export class TcpSession implements TransportSession, ReassemblerOwner {
     if (!this.orig.didClose || !this.resp.didClose) conn.lastTime = t;
 
     if (flags & SYN) this.synWeirds(flags, len);
+    // Zeek's storms: a thousand FINs or RSTs from one side, each within a second of the last packet.
+    const opts = this.host.options;
+    const stormy = t < endpoint.lastTime + opts.tcp_storm_interarrival_thresh;
     if (flags & FIN) {
-      endpoint.finCount++;
+      if (++endpoint.finCount >= opts.tcp_storm_thresh && stormy) this.weird("FIN_storm");
       endpoint.finSeq = relSeq + segLen;
     }
-    if (flags & RST) endpoint.rstCount++;
+    if (flags & RST && ++endpoint.rstCount >= opts.tcp_storm_thresh && stormy) this.weird("RST_storm");
 
     let relAck = 0;
     if (flags & ACK) {
-      if (endpoint.isOrig && !this.seenFirstAck && (endpoint.state === S.Established || endpoint.state === S.SynSent)) {
-        this.seenFirstAck = true;
-      }
       if (peer.state === S.Inactive) {
         relAck = 1;
         this.initPeer(peer, endpoint, flags, ackSeq);
@@ -443,6 +442,12 @@ export class TcpSession implements TransportSession, ReassemblerOwner {
     if (flags & RST && endpoint.peer.state !== S.Closed) {
       endpoint.setState(S.Reset);
       if (!endpoint.didClose) r.doClose = true;
+      // Zeek keeps a reset-after-FIN connection for tcp_reset_delay only when connection_reset is
+      // handled, to raise it then.
+      const host = this.host;
+      if (this.conn.events.handles("connection_reset")) {
+        host.addTimer(this.conn, host.networkTime + host.options.tcp_reset_delay, TimerKind.TcpReset, 0);
+      }
     }
   }
 
@@ -472,7 +477,7 @@ export class TcpSession implements TransportSession, ReassemblerOwner {
           this.isActive = false;
         }
       }
-      host.cancelTimers(conn, TimerKind.TcpExpire, TimerKind.TcpAttempt, TimerKind.TcpDelete);
+      host.cancelTimers(conn, TimerKind.TcpExpire, TimerKind.TcpAttempt, TimerKind.TcpDelete, TimerKind.TcpReset);
       const delay = host.options.tcp_close_delay;
       host.addTimer(conn, conn.lastTime + delay, TimerKind.TcpDelete, 0);
     } else if (endpoint.prevState !== S.Inactive) {
@@ -520,6 +525,11 @@ export class TcpSession implements TransportSession, ReassemblerOwner {
         }
         return;
       case TimerKind.TcpDelete:
+        host.remove(this.conn);
+        return;
+      case TimerKind.TcpReset:
+        if (!this.isActive) return;
+        if (!o.didClose || !r.didClose) this.connectionReset();
         host.remove(this.conn);
         return;
       case TimerKind.TcpExpire:
@@ -586,7 +596,7 @@ function isClean(e: TcpEndpoint): boolean {
   return e.state === S.Established || (e.state === S.Closed && e.prevState === S.Established);
 }
 
-function initEndpoint(endpoint: TcpEndpoint, flags: number, firstSeq: number, lastSeq: number, t: number, session: TcpSession): void {
+function initEndpoint(endpoint: TcpEndpoint, flags: number, firstSeq: number, lastSeq: number, session: TcpSession): void {
   switch (endpoint.state) {
     case S.Inactive:
       if (flags & SYN) {
@@ -600,7 +610,6 @@ function initEndpoint(endpoint: TcpEndpoint, flags: number, firstSeq: number, la
         lastSeq = firstSeq;
       }
       endpoint.lastSeq = lastSeq;
-      endpoint.startTime = t;
       break;
     case S.SynSent:
     case S.SynAckSent:

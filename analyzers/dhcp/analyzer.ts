@@ -17,6 +17,6 @@ export class DhcpAnalyzer implements ConnectionAnalyzer {
     const op = data[offset];
     const o = offset + BOOTP_FIXED_LENGTH;
     const cookie = ((data[o] << 24) | (data[o + 1] << 16) | (data[o + 2] << 8) | data[o + 3]) >>> 0;
-    if ((op === 1 || op === 2) && cookie === MAGIC_COOKIE) conn.addService("dhcp");
+    if ((op === 1 || op === 2) && cookie === MAGIC_COOKIE) conn.addService(this.name);
   }
 }

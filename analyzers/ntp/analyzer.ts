@@ -18,7 +18,7 @@ export class NtpAnalyzer implements ConnectionAnalyzer {
     if (length < 1) return;
     const mode = data[offset] & 7;
     if (mode >= 1 && mode <= 5 && length < STANDARD_LENGTH) return;
-    conn.addService("ntp");
+    conn.addService(this.name);
     if (!this.flipped && ((mode === MODE_SERVER && isOrig) || (mode === MODE_CLIENT && !isOrig))) {
       conn.flipRoles();
       this.flipped = true;

@@ -64,7 +64,7 @@ export function connectionRecord(c: Connection): ConnectionRecord {
   const s = c.session;
   fill(r.orig, s.size(true), s.state(true), c.origPkts, c.origIpBytes, c.origL2);
   fill(r.resp, s.size(false), s.state(false), c.respPkts, c.respIpBytes, c.respL2);
-  r.duration = c.lastTime - c.startTime;
+  r.duration = c.duration;
   r.history = c.history;
   return r;
 }

@@ -132,7 +132,7 @@ export class LogStreams {
     });
   }
 
-  extend(script: string, id: string, columns: ColumnTypes): void {
+  extend(_script: string, id: string, columns: ColumnTypes): void {
     const s = this.get(id, "Log.extend");
     if (s.writer) throw new Error(`Log.extend("${id}"): the stream has already written rows`);
     for (const c of this.columnsOf(id, columns)) {
@@ -141,7 +141,6 @@ export class LogStreams {
       s.getters.push(getterFor(c.name));
       s.checks.push(checkFor(c.type));
     }
-    void script;
   }
 
   addPolicy(_script: string, id: string, policy: PolicyRef): void {

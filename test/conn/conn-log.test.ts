@@ -2,7 +2,7 @@
 // expected conn_state / history / sizes are Zeek's rules as documented for conn.log
 // (../shared/corpus/zeek/LOG-FORMAT.md §5, Zeek's Conn::Info docs).
 import { describe, expect, it } from "vitest";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PcapWriter } from "../../core/capture/pcap-writer.ts";
@@ -19,7 +19,21 @@ function tcp(from: "c" | "s", flags: string, seq: number, ack: number, payload =
   return { from, proto: "tcp", flags, seq, ack, payload };
 }
 
+function rowsOf(file: string): Record<string, string>[] {
+  if (!existsSync(file)) return [];
+  const lines = readFileSync(file, "utf8").split("\n");
+  const fields = lines.find((l) => l.startsWith("#fields"))!.split("\t").slice(1);
+  return lines
+    .filter((l) => l && !l.startsWith("#"))
+    .map((l) => Object.fromEntries(l.split("\t").map((v, i) => [fields[i], v])));
+}
+
 async function connLog(steps: Step[], settings: string[] = []): Promise<Record<string, string>[]> {
+  return (await run(steps, settings)).conn;
+}
+
+/** Runs nsm over the steps; `script` is a user script's source (it runs in the sandbox). */
+async function run(steps: Step[], settings: string[] = [], script?: string) {
   const dir = mkdtempSync(join(tmpdir(), "nsm-conn-"));
   const w = new PcapWriter(join(dir, "t.pcap"));
   let t = 1_600_000_000;
@@ -41,17 +55,17 @@ async function connLog(steps: Step[], settings: string[] = []): Promise<Record<s
   w.close();
   const options = defaultOptions();
   for (const s of settings) applySetting(options, s);
+  const printed: string[] = [];
+  if (script !== undefined) writeFileSync(join(dir, "script.ts"), script);
   await runTrace({
     source: join(dir, "t.pcap"),
     options,
     localNets: [],
     logs: { dir, format: "tsv" },
+    scripts: script === undefined ? [] : [{ path: join(dir, "script.ts"), bundled: false }],
+    print: (l) => printed.push(l),
   });
-  const lines = readFileSync(join(dir, "conn.log"), "utf8").split("\n");
-  const fields = lines.find((l) => l.startsWith("#fields"))!.split("\t").slice(1);
-  return lines
-    .filter((l) => l && !l.startsWith("#"))
-    .map((l) => Object.fromEntries(l.split("\t").map((v, i) => [fields[i], v])));
+  return { conn: rowsOf(join(dir, "conn.log")), weird: rowsOf(join(dir, "weird.log")), printed };
 }
 
 const handshake: Step[] = [
@@ -169,6 +183,28 @@ describe("conn.log for TCP", () => {
     expect(rows).toHaveLength(2);
     expect(rows[0].history).toBe("ShA");
     expect(rows[1].conn_state).toBe("OTH");
+  });
+
+  it("reports a FIN storm past tcp_storm_thresh FINs within the interarrival threshold", async () => {
+    const fins: Step[] = [...handshake, ...Array.from({ length: 4 }, (): Step => [0.1, tcp("c", "FA", 1001, 5001)])];
+    const storm = await run(fins, ["tcp_storm_thresh=3"]);
+    expect(storm.weird.map((w) => w.name)).toContain("FIN_storm");
+    const calm = await run(fins.map(([dt, s], i): Step => [i >= 3 ? 2 : dt, s]), ["tcp_storm_thresh=3"]);
+    expect(calm.weird.map((w) => w.name)).not.toContain("FIN_storm");
+  });
+
+  it("keeps a reset-after-FIN connection tcp_reset_delay long when connection_reset is handled", async () => {
+    const steps: Step[] = [...handshake, [0.01, tcp("c", "FA", 1001, 5001)], [0.01, tcp("c", "R", 1002, 0)], [4, tcp("c", "A", 1002, 5001)]];
+    const script = `import { on, print } from "nsm";
+on("connection_reset", (c) => print("reset " + c.uid));`;
+    // With a handler, the reset timer (2 s) removes the connection before the late ACK at 4 s,
+    // which then starts a connection of its own; without one, the ACK joins the one still lingering
+    // until the expiry check at 6 s.
+    const handled = await run(steps, ["tcp_reset_delay=2 secs"], script);
+    expect(handled.printed.filter((l) => l.startsWith("reset"))).toHaveLength(1);
+    expect(handled.conn.map((c) => c.history)).toEqual(["ShAFR", "A"]);
+    const unhandled = await run(steps, ["tcp_reset_delay=2 secs"]);
+    expect(unhandled.conn).toHaveLength(1);
   });
 
   it("drops a segment with a bad checksum and records C, unless checksums are ignored", async () => {
