@@ -2,13 +2,14 @@
 // expected conn_state / history / sizes are Zeek's rules as documented for conn.log
 // (../shared/corpus/zeek/LOG-FORMAT.md §5, Zeek's Conn::Info docs).
 import { describe, expect, it } from "vitest";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PcapWriter } from "../../core/capture/pcap-writer.ts";
 import { ethernetFrame, type FrameSpec } from "../fixtures/frames.ts";
 import { runTrace } from "../../core/run.ts";
 import { applySetting, defaultOptions } from "../../core/options.ts";
+import { logRows } from "../fixtures/logs.ts";
 
 const C = "10.0.0.1";
 const S = "10.0.0.2";
@@ -19,14 +20,6 @@ function tcp(from: "c" | "s", flags: string, seq: number, ack: number, payload =
   return { from, proto: "tcp", flags, seq, ack, payload };
 }
 
-function rowsOf(file: string): Record<string, string>[] {
-  if (!existsSync(file)) return [];
-  const lines = readFileSync(file, "utf8").split("\n");
-  const fields = lines.find((l) => l.startsWith("#fields"))!.split("\t").slice(1);
-  return lines
-    .filter((l) => l && !l.startsWith("#"))
-    .map((l) => Object.fromEntries(l.split("\t").map((v, i) => [fields[i], v])));
-}
 
 async function connLog(steps: Step[], settings: string[] = []): Promise<Record<string, string>[]> {
   return (await run(steps, settings)).conn;
@@ -65,7 +58,7 @@ async function run(steps: Step[], settings: string[] = [], script?: string) {
     scripts: script === undefined ? [] : [{ path: join(dir, "script.ts"), bundled: false }],
     print: (l) => printed.push(l),
   });
-  return { conn: rowsOf(join(dir, "conn.log")), weird: rowsOf(join(dir, "weird.log")), printed };
+  return { conn: logRows(join(dir, "conn.log")), weird: logRows(join(dir, "weird.log")), printed };
 }
 
 const handshake: Step[] = [

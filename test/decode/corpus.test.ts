@@ -1,7 +1,6 @@
 // The decoder over the Zeek corpus's link-layer traces, read through core/capture, with Zeek's own
 // conn.log baselines as the oracle: every packet Zeek counted in a connection is one decode() that
 // returned true, the conversations are the same, and so are the MAC addresses and VLAN ids Zeek logged.
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { readCapture } from "../../core/capture/reader.ts";
 import { transportChecksumOk } from "../../core/decode/checksum.ts";
@@ -9,16 +8,13 @@ import { PacketDecoder } from "../../core/decode/decoder.ts";
 import { formatAddr, formatMac } from "../../core/net/address.ts";
 import { Packet } from "../../core/packet.ts";
 import { rawFrame } from "../fixtures/frames.ts";
+import { logRows } from "../fixtures/logs.ts";
 
 const CORPUS = new URL("../../../shared/corpus/zeek/", import.meta.url).pathname;
 
 /** The rows of a Zeek conn.log, as column name → value. */
 function connLog(baseline: string): Record<string, string>[] {
-  const lines = readFileSync(`${CORPUS}baselines/${baseline}`, "latin1").split("\n");
-  const fields = lines.find((l) => l.startsWith("#fields"))!.split("\t").slice(1);
-  return lines
-    .filter((l) => l !== "" && !l.startsWith("#"))
-    .map((l) => Object.fromEntries(l.split("\t").map((v, i) => [fields[i], v])));
+  return logRows(`${CORPUS}baselines/${baseline}`, "latin1");
 }
 
 function protoName(proto: number): string {

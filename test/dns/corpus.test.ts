@@ -2,11 +2,11 @@
 // rcode, answers and TTLs (and auth/addl where auth-addl.zeek was loaded) must come out of the
 // parsed messages, rendered the way Zeek's base DNS script renders them. Plus the weirds and
 // confirmations Zeek's btests assert for the malformed traces.
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { BASE_HANDLED_TYPES, type DnsParseOptions, type DnsParseResult, parseDnsMessage } from "../../analyzers/dns/parser.ts";
 import { AnswerType, type DnsMessage, type DnsResourceRecord, RRType } from "../../analyzers/dns/types.ts";
 import { readDnsMessages, type TraceMessage } from "./trace-messages.ts";
+import { logRows } from "../fixtures/logs.ts";
 
 const CORPUS = "/work/shared/corpus/zeek";
 
@@ -113,11 +113,7 @@ function escape(s: string): string {
 
 type Row = Record<string, string>;
 function readLog(path: string): Row[] {
-  const lines = readFileSync(`${CORPUS}/baselines/${path}`, "utf8").split("\n");
-  const fields = lines.find((l) => l.startsWith("#fields"))!.split("\t").slice(1);
-  return lines
-    .filter((l) => l !== "" && !l.startsWith("#"))
-    .map((l) => Object.fromEntries(l.split("\t").map((v, i) => [fields[i], v])));
+  return logRows(`${CORPUS}/baselines/${path}`);
 }
 
 const AUTH_ADDL: DnsParseOptions = { skipAllAuth: false, skipAllAddl: false };

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { isCoreOption } from "../../core/options.ts";
 import { ascii, header, message, name, pointer, question, rr, strings, u16, u32, type Bytes, type HeaderSpec } from "./message-builder.ts";
-import { frameAt, runPipeline, type PipelineOptions, type TimedFrame } from "./pipeline.ts";
+import { frameAt, runPipeline, type PipelineOptions, type TimedFrame } from "../fixtures/pipeline.ts";
 
 const CLIENT = "192.168.1.10";
 const SERVER = "192.168.1.1";

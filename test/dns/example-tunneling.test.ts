@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { header, message, name, question } from "./message-builder.ts";
-import { frameAt, runPipeline, type TimedFrame } from "./pipeline.ts";
+import { frameAt, runPipeline, type TimedFrame } from "../fixtures/pipeline.ts";
 
 const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "examples", "scripts", "dns-tunneling.ts");
 const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";

@@ -11,7 +11,7 @@ import { defaultOptions } from "../../core/options.ts";
 import { resolveScript } from "../../core/script/catalog.ts";
 import { PcapWriter } from "../../core/capture/pcap-writer.ts";
 import { header, message, name, pointer, question, rr } from "./message-builder.ts";
-import { frameAt } from "./pipeline.ts";
+import { frameAt } from "../fixtures/pipeline.ts";
 
 const traces = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "shared", "corpus", "zeek", "traces");
 

@@ -5,8 +5,9 @@
 // Needs root and ip, dnsmasq, dig and tcpdump; skipped (with the reason) otherwise. Everything it
 // creates (namespaces, veth pair, processes, files) is removed whatever happens.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { labUnavailable, NetnsLab, stop } from "../fixtures/netns.ts";
+import { logRows } from "../fixtures/logs.ts";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runTrace } from "../../core/run.ts";
@@ -14,29 +15,12 @@ import { defaultOptions } from "../../core/options.ts";
 import { parseDnsMessage } from "../../analyzers/dns/parser.ts";
 import { readDnsMessages } from "./trace-messages.ts";
 
-const tag = `nsm${process.pid % 100000}`;
-const TOOLS = ["ip", "dnsmasq", "dig", "tcpdump"];
-const missing = TOOLS.filter((t) => spawnSync("sh", ["-c", `command -v ${t}`]).status !== 0);
-
-/** Why this machine cannot run the test ("" when it can): root, the tools, and the right to make namespaces. */
-function whyNot(): string {
-  if (process.getuid?.() !== 0) return "needs root (network namespaces)";
-  if (missing.length > 0) return `needs ${missing.join(", ")} (apt-get install iproute2 dnsmasq dnsutils tcpdump)`;
-  const probe = spawnSync("ip", ["netns", "add", `${tag}p`], { encoding: "utf8" });
-  if (probe.status !== 0) return `cannot create network namespaces: ${probe.stderr.trim()}`;
-  spawnSync("ip", ["netns", "del", `${tag}p`]);
-  return "";
-}
-
-const skipReason = whyNot();
+const skipReason = labUnavailable(["ip", "dnsmasq", "dig", "tcpdump"], "apt-get install iproute2 dnsmasq dnsutils tcpdump");
 if (skipReason) console.log(`live dnsmasq test skipped: ${skipReason}`);
 
-const SERVER_NS = `${tag}s`;
-const CLIENT_NS = `${tag}c`;
-const SERVER_IF = `${tag}vs`;
-const CLIENT_IF = `${tag}vc`;
-const SERVER = "10.78.0.1";
-const CLIENT = "10.78.0.2";
+const lab = new NetnsLab("dns", "10.78.0");
+const SERVER = lab.server.addr;
+const CLIENT = lab.client.addr;
 
 const ZONE = [
   "--local=/nsm.test/", // names under nsm.test that dnsmasq does not know: NXDOMAIN; others: REFUSED (no upstream)
@@ -131,84 +115,26 @@ function zeekAnswer(a: DigAnswer): string {
   }
 }
 
-function sh(cmd: string[], check = true): string {
-  const r = spawnSync(cmd[0], cmd.slice(1), { encoding: "utf8" });
-  if (check && r.status !== 0) throw new Error(`${cmd.join(" ")}: ${r.stderr || r.stdout}`);
-  return r.stdout;
-}
-
-/** Starts a long-running command; resolves once `ready` appears on its stderr (or at once). */
-function start(cmd: string[], ready?: RegExp): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd[0], cmd.slice(1), { stdio: ["ignore", "ignore", "pipe"] });
-    let err = "";
-    const timer = setTimeout(() => reject(new Error(`${cmd[1] ?? cmd[0]} did not start: ${err}`)), 10_000);
-    child.stderr!.setEncoding("utf8");
-    child.stderr!.on("data", (s: string) => {
-      err += s;
-      if (ready?.test(err)) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-    child.on("error", reject);
-    child.on("exit", (code) => reject(new Error(`${cmd.join(" ")} exited (${code}): ${err}`)));
-    if (!ready) {
-      clearTimeout(timer);
-      resolve(child);
-    }
-  });
-}
-
-function stop(child: ChildProcess | undefined, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.removeAllListeners("exit");
-    child.on("exit", () => resolve());
-    child.kill(signal);
-  });
-}
-
 describe.skipIf(skipReason !== "")("dns.log against dnsmasq and dig in network namespaces", () => {
   const dir = mkdtempSync(join(tmpdir(), "nsm-live-dns-"));
   const capture = join(dir, "dns.pcap");
   const digs: DigResult[] = [];
   let rows: Record<string, string>[] = [];
   let conns: Record<string, string>[] = [];
-  let dnsmasq: ChildProcess | undefined;
-  let tcpdump: ChildProcess | undefined;
-
-  function cleanUp(): void {
-    for (const ns of [SERVER_NS, CLIENT_NS]) sh(["ip", "netns", "del", ns], false);
-  }
 
   beforeAll(async () => {
-    cleanUp();
     try {
-      sh(["ip", "netns", "add", SERVER_NS]);
-      sh(["ip", "netns", "add", CLIENT_NS]);
-      sh(["ip", "link", "add", SERVER_IF, "type", "veth", "peer", "name", CLIENT_IF]);
-      sh(["ip", "link", "set", SERVER_IF, "netns", SERVER_NS]);
-      sh(["ip", "link", "set", CLIENT_IF, "netns", CLIENT_NS]);
-      sh(["ip", "-n", SERVER_NS, "addr", "add", `${SERVER}/24`, "dev", SERVER_IF]);
-      sh(["ip", "-n", CLIENT_NS, "addr", "add", `${CLIENT}/24`, "dev", CLIENT_IF]);
-      sh(["ip", "-n", SERVER_NS, "link", "set", SERVER_IF, "up"]);
-      sh(["ip", "-n", CLIENT_NS, "link", "set", CLIENT_IF, "up"]);
-
-      dnsmasq = await start(
-        ["ip", "netns", "exec", SERVER_NS, "dnsmasq", "--keep-in-foreground", "--log-facility=-", "--conf-file=/dev/null", "--no-resolv", "--no-hosts",
+      lab.create();
+      await lab.start("server",
+        ["dnsmasq", "--keep-in-foreground", "--log-facility=-", "--conf-file=/dev/null", "--no-resolv", "--no-hosts",
           "--bind-interfaces", `--listen-address=${SERVER}`, `--pid-file=${join(dir, "dnsmasq.pid")}`, ...ZONE],
-        /started, version/,
-      );
-      tcpdump = await start(["ip", "netns", "exec", CLIENT_NS, "tcpdump", "-i", CLIENT_IF, "-n", "--immediate-mode", "-U", "-w", capture, "port", "53"], /listening on/);
-
-      for (const q of QUESTIONS) digs.push(parseDig(sh(["ip", "netns", "exec", CLIENT_NS, "dig", `@${SERVER}`, "+qr", "+tries=1", "+time=3", ...q])));
-      // Let the last packets reach the capture file before tcpdump is stopped.
+        /started, version/);
+      const tcpdump = await lab.capture("client", capture, ["port", "53"]);
+      for (const q of QUESTIONS) digs.push(parseDig(lab.exec("client", ["dig", `@${SERVER}`, "+qr", "+tries=1", "+time=3", ...q])));
       await new Promise((r) => setTimeout(r, 300));
-    } finally {
       await stop(tcpdump, "SIGINT");
-      await stop(dnsmasq);
-      cleanUp();
+    } finally {
+      await lab.destroy();
     }
 
     const logs = join(dir, "logs");
@@ -217,17 +143,12 @@ describe.skipIf(skipReason !== "")("dns.log against dnsmasq and dig in network n
     const options = defaultOptions();
     options.ignore_checksums = true;
     await runTrace({ source: capture, options, localNets: [], logs: { dir: logs, format: "tsv" } });
-    const read = (path: string) => {
-      const lines = readFileSync(join(logs, `${path}.log`), "utf8").split("\n");
-      const fields = lines.find((l) => l.startsWith("#fields"))!.split("\t").slice(1);
-      return lines.filter((l) => l && !l.startsWith("#")).map((l) => Object.fromEntries(l.split("\t").map((v, i) => [fields[i], v])));
-    };
-    rows = read("dns");
-    conns = read("conn");
+    rows = logRows(join(logs, "dns.log"));
+    conns = logRows(join(logs, "conn.log"));
   }, 60_000);
 
-  afterAll(() => {
-    cleanUp();
+  afterAll(async () => {
+    await lab.destroy();
     rmSync(dir, { recursive: true, force: true });
   });
 

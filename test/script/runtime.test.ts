@@ -2,7 +2,7 @@
 // events built, log streams (validation, policies, extensions), options from --set, timers in
 // network time, print, and script errors contained and reported in reporter.log.
 import { describe, expect, it } from "vitest";
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ScriptRuntime } from "../../core/script/runtime.ts";
@@ -10,6 +10,7 @@ import { NativeHost } from "../../core/script/native-host.ts";
 import { transpileScriptSync } from "../../core/script/loader.ts";
 import { LocalNets } from "../../core/site.ts";
 import { Subnet } from "../../core/net/subnet.ts";
+import { logRows } from "../fixtures/logs.ts";
 
 function setup(settings: Record<string, string> = {}) {
   const dir = mkdtempSync(join(tmpdir(), "nsm-rt-"));
@@ -30,13 +31,7 @@ function setup(settings: Record<string, string> = {}) {
     runtime.add(host, transpileScriptSync(file));
     return host;
   };
-  const rows = (path: string) => {
-    const f = join(dir, `${path}.log`);
-    if (!existsSync(f)) return [];
-    const lines = readFileSync(f, "utf8").split("\n");
-    const fields = lines.find((l) => l.startsWith("#fields"))!.split("\t").slice(1);
-    return lines.filter((l) => l && !l.startsWith("#")).map((l) => Object.fromEntries(l.split("\t").map((v, i) => [fields[i], v])));
-  };
+  const rows = (path: string) => logRows(join(dir, `${path}.log`));
   return { dir, runtime, load, rows, printed, diagnostics };
 }
 
