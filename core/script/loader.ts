@@ -12,7 +12,9 @@ const OPTIONS: BuildOptions = {
   external: ["nsm"],
   write: false,
   logLevel: "silent",
-  sourcemap: false,
+  // Inline, so the code carries it wherever it goes: sandbox errors name lines of the source (source-lines.ts).
+  sourcemap: "inline",
+  sourcesContent: false,
 };
 
 export class ScriptLoadError extends NsmError {

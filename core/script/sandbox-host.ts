@@ -30,6 +30,7 @@ import { expandColumns } from "./log-streams.ts";
 import { SandboxChannel, type VmError } from "./sandbox-channel.ts";
 import { EVENT_ENCODERS, LANE_SLOTS, LaneReader, LaneWriter, RowSchema, SLOT, STATUS_OK, STATUS_OUT_OF_MEMORY, VALUES, readRows } from "./sandbox-lane.ts";
 import { rowEncoderSource, shimSource } from "./sandbox-shim.ts";
+import { SourceLines } from "./source-lines.ts";
 
 export interface SandboxLimits {
   /** The VM's heap cap. */
@@ -101,6 +102,8 @@ export class SandboxHost implements ScriptHost {
   private readonly writer = new LaneWriter();
   private readonly reader = new LaneReader();
   private vm: Dispatchers | undefined;
+  /** Maps "at line N" of the transpiled code back to the script's source. */
+  private lines = SourceLines.of("");
   private loaded = false;
   private disposed = false;
   /** Set when the host itself failed in a way that leaves the VM in an unknown state. */
@@ -139,6 +142,7 @@ export class SandboxHost implements ScriptHost {
   load(code: string): void {
     if (this.loaded || this.disposed) throw new Error(`${this.path}: a sandbox runs one script once; a reload gets a new sandbox`);
     this.loaded = true;
+    this.lines = SourceLines.of(code);
     try {
       this.vm = this.setUp();
       const main = this.compile(code);
@@ -149,7 +153,7 @@ export class SandboxHost implements ScriptHost {
       } finally {
         main.dispose();
       }
-      if (reason !== undefined) throw new Error(`${this.path}: its top level ${reason}`);
+      if (reason !== undefined) throw new Error(`${this.path}: its top level ${this.lines.locate(reason)}`);
     } catch (e) {
       this.dispose();
       throw e;
@@ -360,7 +364,7 @@ export class SandboxHost implements ScriptHost {
   }
 
   private report(message: string): void {
-    this.services.report(this.path, "error", message);
+    this.services.report(this.path, "error", this.lines.locate(message));
   }
 
   // ---- Setting the VM up ----
@@ -396,7 +400,7 @@ export class SandboxHost implements ScriptHost {
     if (result.error) {
       const failure = this.context.dump(result.error) as VmError;
       result.error.dispose();
-      throw new Error(`${this.path}: ${describeVmError(failure, this.path)}`);
+      throw new Error(`${this.path}: ${this.lines.locate(describeVmError(failure, this.path))}`);
     }
     return result.value;
   }

@@ -2,6 +2,10 @@
 // receives, what leaves as log rows, policies, timers, options, per-connection state, print, and how
 // load failures and handler errors are reported.
 import { describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { transpileScriptSync } from "../../core/script/loader.ts";
 import { printable } from "../../core/script/native-host.ts";
 import { CHUNK_ROWS } from "../../core/script/sandbox-shim.ts";
 import { connection, RecordingServices, sandbox, SCRIPT_PATH, transpile } from "./sandbox-services.ts";
@@ -383,6 +387,43 @@ on("zeek_init", () => print("still here"));`;
       `error: zeek_done handler threw: Error: on(): handlers are added while the script loads, not later at line ${lineOf(code, '("zeek_init", () => {')}`,
     ]);
     expect(services.lines).toEqual(["still here"]);
+  });
+
+  it("names the line of the TypeScript source, through the loader's source map", async () => {
+    // Types, an interface and comments vanish in the JavaScript, so its lines are not the source's.
+    const source = `import { on, type Connection } from "nsm";
+
+/** What this script keeps. */
+interface Seen {
+  count: number;
+}
+
+const seen: Seen = { count: 0 };
+
+on("new_connection", (c: Connection) => {
+  seen.count += 1;
+  const missing: { y: number } | undefined = undefined;
+  if (c.uid) seen.count += missing!.y;
+});
+throw new Error("loaded: " + String(seen.count));
+`;
+    const dir = mkdtempSync(join(tmpdir(), "nsm-lines-"));
+    const file = join(dir, "lines.ts");
+    writeFileSync(file, source);
+    const code = transpileScriptSync(file);
+    const lineIn = (text: string, needle: string) => text.split("\n").findIndex((l) => l.includes(needle)) + 1;
+    expect(lineIn(code, "missing.y")).not.toBe(lineIn(source, "missing!.y"));
+
+    const services = new RecordingServices();
+    const host = new SandboxHost(SCRIPT_PATH, services, await loadQuickJs());
+    expect(() => host.load(code)).toThrow(new RegExp(`its top level threw: Error: loaded: 0 at \\S*lines\\.ts:${lineIn(source, "throw new Error")}$`));
+
+    const host2 = new SandboxHost(SCRIPT_PATH, services, await loadQuickJs());
+    host2.load(code.replace(/^throw new Error.*$/m, ""));
+    host2.invoke(ref(host2, "new_connection"), [connection()]);
+    expect(services.reports).toEqual([expect.stringMatching(new RegExp(`^error: new_connection handler threw: TypeError: .* at \\S*lines\\.ts:${lineIn(source, "missing!.y")}$`))]);
+    host2.dispose();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("keeps the whole rows a failing handler wrote before it failed", async () => {
