@@ -29,6 +29,15 @@ export async function readCapture(source: string, onFrame: (frame: RawFrame) => 
   }
 }
 
+/** Every frame of a capture already in memory, synchronously: the same scanners over one buffer. */
+export function scanCapture(name: string, bytes: Uint8Array, onFrame: (frame: RawFrame) => void): CaptureResult {
+  const buf: ReadBuffer = { bytes, view: new DataView(bytes.buffer, bytes.byteOffset, bytes.length), base: 0 };
+  const frame: RawFrame = { ts: 0, data: bytes, offset: 0, caplen: 0, wirelen: 0, linkType: 0 };
+  const scanner = scannerFor(name, buf, bytes.length, frame, onFrame);
+  const pos = scanner.scan(0, bytes.length);
+  return resultOf(scanner, scanner.broken ?? (pos < bytes.length ? scanner.describeCut(pos, bytes.length) : undefined));
+}
+
 async function scanInput(input: CaptureInput, onFrame: (frame: RawFrame) => void): Promise<CaptureResult> {
   // Big enough for the largest legal pcapng block; a plain read fills only READ_BYTES of it.
   const bytes = Buffer.allocUnsafe(MAX_BLOCK);

@@ -2,14 +2,14 @@
 // pieces, a redirected file, a pipe left open after the capture broke), and real captures from the
 // Zeek corpus, whose expected counts and times come from tcpdump.
 import { spawn } from "node:child_process";
-import { existsSync, openSync, closeSync, statSync } from "node:fs";
+import { existsSync, openSync, closeSync, readFileSync, statSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NotACaptureError } from "../../core/errors.ts";
-import { readCapture } from "../../core/capture/reader.ts";
+import { readCapture, scanCapture } from "../../core/capture/reader.ts";
 import { LinkType } from "../../core/packet.ts";
 import {
   classicPcap,
@@ -205,5 +205,29 @@ describe.skipIf(!existsSync(corpus))("Zeek corpus captures", () => {
       "1767663437.128303",
       "1767663437.140942",
     ]);
+  });
+});
+
+describe.skipIf(!existsSync(corpus))("scanCapture: a capture already in memory", () => {
+  it.each(["wikipedia.pcap", "pcapng-multi-interface.pcapng", "snmp/leak_test.pcapng"])("%s gives the frames readCapture streams", async (file) => {
+    const path = corpus + file;
+    const streamed = await collect(path);
+    const frames: Buffer[] = [];
+    const times: number[] = [];
+    const result = scanCapture(path, readFileSync(path), (f) => {
+      frames.push(Buffer.from(f.data.subarray(f.offset, f.offset + f.caplen)));
+      times.push(f.ts);
+    });
+    expect(result).toEqual(streamed.result);
+    expect(times).toEqual(streamed.frames.map((f) => f.ts));
+    expect(frames).toEqual(streamed.frames.map((f) => f.bytes));
+  });
+
+  it("says where a capture cut short broke, after delivering what came before", () => {
+    const whole = readFileSync(corpus + "wikipedia.pcap");
+    let frames = 0;
+    const result = scanCapture("cut.pcap", whole.subarray(0, whole.length - 10), () => frames++);
+    expect(frames).toBe(135);
+    expect(result.truncated).toMatch(/in packet 136/);
   });
 });
