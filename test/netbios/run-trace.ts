@@ -1,0 +1,30 @@
+// Runs nsm over a capture in-process (checksums ignored, as -C) into a temporary folder, with any
+// script files given run in the sandbox as a user's would be, and reads the logs back.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runTrace } from "../../core/run.ts";
+import { defaultOptions } from "../../core/options.ts";
+import { resolveScript } from "../../core/script/catalog.ts";
+import { logRows, type LogRow } from "../fixtures/logs.ts";
+
+export interface TraceRun {
+  rows(path: string): LogRow[];
+  printed: string[];
+}
+
+export async function runCapture(capture: string, scripts: string[] = [], policies: string[] = []): Promise<TraceRun> {
+  const dir = mkdtempSync(join(tmpdir(), "nsm-netbios-"));
+  const options = defaultOptions();
+  options.ignore_checksums = true;
+  const printed: string[] = [];
+  await runTrace({
+    source: capture,
+    options,
+    localNets: [],
+    logs: { dir, format: "tsv" },
+    scripts: [...policies, ...scripts].map(resolveScript),
+    print: (line: string) => printed.push(line),
+  });
+  return { rows: (path) => logRows(join(dir, `${path}.log`), "latin1"), printed };
+}
