@@ -6,7 +6,7 @@ import type * as Api from "nsm";
 import { ByteCursor, Truncated } from "./cursor.ts";
 import { readNetbiosName, rawName } from "./name.ts";
 
-export const NS_HEADER_LENGTH = 12;
+const NS_HEADER_LENGTH = 12;
 export const RR_NB = 0x20;
 export const RR_NBSTAT = 0x21;
 
@@ -23,11 +23,6 @@ export const enum NsOpcode {
 
 const OPCODE_NAMES: Record<number, string> = {
   0: "query", 5: "registration", 6: "release", 7: "wack", 8: "refresh", 9: "refresh", 15: "multihomed_registration",
-};
-
-/** RFC 1002 4.2.6 and on: the name service's error codes. */
-export const NS_RCODE_NAMES: Record<number, string> = {
-  0: "NOERROR", 1: "FMT_ERR", 2: "SRV_ERR", 3: "NAM_ERR", 4: "IMP_ERR", 5: "RFS_ERR", 6: "ACT_ERR", 7: "CFT_ERR",
 };
 
 /** Owner node types (ONT) of the NB flags: broadcast, point-to-point, mixed, hybrid (Microsoft's). */

@@ -105,6 +105,17 @@ describe.skipIf(!hasTshark)("netbios.log against tshark on the corpus traces", (
   });
 });
 
+describe("one API, two hosts", () => {
+  it.each(["tunnels/Teredo.pcap", "smb/smb_v2_only_non_zero_reserved1.pcap", "wikipedia.pcap"])(
+    "%s: base/netbios and host-inventory write the same logs in the sandbox as natively", async (trace) => {
+      const native = await runCapture(`${CORPUS}/traces/${trace}`, [], ["policy/netbios/host-inventory"]);
+      const sandboxed = await runCapture(`${CORPUS}/traces/${trace}`, [], ["policy/netbios/host-inventory"], true);
+      expect(native.rows("netbios").length).toBeGreaterThan(2);
+      expect(sandboxed.rows("netbios")).toEqual(native.rows("netbios"));
+      expect(sandboxed.rows("netbios_hosts")).toEqual(native.rows("netbios_hosts"));
+    }, 60_000);
+});
+
 describe("Zeek's netbios btest baselines", () => {
   const baseline = (name: string, file: string) => readFileSync(`${CORPUS}/baselines/${name}/${file}`, "utf8").split("\n").slice(1);
 

@@ -1,5 +1,6 @@
 // Runs nsm over a capture in-process (checksums ignored, as -C) into a temporary folder, with any
-// script files given run in the sandbox as a user's would be, and reads the logs back.
+// script files given run in the sandbox as a user's would be (the bundled ones too with
+// `sandboxAll`), and reads the logs back.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,7 +14,7 @@ export interface TraceRun {
   printed: string[];
 }
 
-export async function runCapture(capture: string, scripts: string[] = [], policies: string[] = []): Promise<TraceRun> {
+export async function runCapture(capture: string, scripts: string[] = [], policies: string[] = [], sandboxAll = false): Promise<TraceRun> {
   const dir = mkdtempSync(join(tmpdir(), "nsm-netbios-"));
   const options = defaultOptions();
   options.ignore_checksums = true;
@@ -25,6 +26,7 @@ export async function runCapture(capture: string, scripts: string[] = [], polici
     logs: { dir, format: "tsv" },
     scripts: [...policies, ...scripts].map(resolveScript),
     print: (line: string) => printed.push(line),
+    sandboxAll,
   });
   return { rows: (path) => logRows(join(dir, `${path}.log`), "latin1"), printed };
 }
