@@ -79,7 +79,7 @@ describe.skipIf(skipReason !== "")("netbios.log against nmbd and nmblookup in ne
     try {
       lab.create();
       const tcpdump = await lab.capture("client", capture, ["udp", "port", "137", "or", "udp", "port", "138"]);
-      await lab.start("server", ["nmbd", "--foreground", "--debug-stdout", "--no-process-group", "--debuglevel=1", `--configfile=${serverConf}`],
+      await lab.start("server", ["nmbd", "--foreground", "--debug-stdout", "--debuglevel=1", `--configfile=${serverConf}`],
         /nmbd version .* started/);
       // The registrations at start take a moment to be sent; the server answers for its names only then.
       await new Promise((r) => setTimeout(r, 1500));
