@@ -6,6 +6,9 @@ import type { TcpSession } from "./conn/tcp-session.ts";
 import { DnsAnalyzer, DNS_UDP_PORTS, DNS_TCP_PORTS } from "./dns/analyzer.ts";
 import { DhcpAnalyzer, DHCP_PORTS } from "./dhcp/analyzer.ts";
 import { NtpAnalyzer, NTP_PORTS } from "./ntp/analyzer.ts";
+import { NetbiosNameAnalyzer, NETBIOS_NS_PORTS } from "./netbios/name-analyzer.ts";
+import { NetbiosDatagramAnalyzer, NETBIOS_DGM_PORTS } from "./netbios/datagram-analyzer.ts";
+import { NetbiosSessionAnalyzer, NETBIOS_SSN_PORTS } from "./netbios/session-analyzer.ts";
 
 interface PortAnalyzer {
   transport: "tcp" | "udp";
@@ -18,6 +21,10 @@ const PORT_ANALYZERS: PortAnalyzer[] = [
   { transport: "tcp", ports: DNS_TCP_PORTS, create: (c, h) => new DnsAnalyzer(c, h) },
   { transport: "udp", ports: DHCP_PORTS, create: () => new DhcpAnalyzer() },
   { transport: "udp", ports: NTP_PORTS, create: () => new NtpAnalyzer() },
+  // After DNS, which reads UDP 137 too and may flip the flow first (see NetbiosNameAnalyzer).
+  { transport: "udp", ports: NETBIOS_NS_PORTS, create: (c, h) => new NetbiosNameAnalyzer(c, h) },
+  { transport: "udp", ports: NETBIOS_DGM_PORTS, create: (_c, h) => new NetbiosDatagramAnalyzer(h) },
+  { transport: "tcp", ports: NETBIOS_SSN_PORTS, create: (_c, h) => new NetbiosSessionAnalyzer(h) },
 ];
 
 export function attachPortAnalyzers(c: Connection, host: SessionHost): void {
@@ -25,8 +32,13 @@ export function attachPortAnalyzers(c: Connection, host: SessionHost): void {
     if (pa.transport === c.transport && pa.ports.includes(c.respPort)) c.analyzers.push(pa.create(c, host));
   }
   if (c.transport === "tcp" && c.analyzers.some((a) => a.deliverStream)) {
-    (c.session as TcpSession).enableStream((isOrig, data) => {
-      for (const a of c.analyzers) a.deliverStream?.(c, isOrig, data);
-    });
+    (c.session as TcpSession).enableStream(
+      (isOrig, data) => {
+        for (const a of c.analyzers) a.deliverStream?.(c, isOrig, data);
+      },
+      (isOrig) => {
+        for (const a of c.analyzers) a.endOfStream?.(c, isOrig);
+      },
+    );
   }
 }

@@ -490,3 +490,170 @@ export interface Events {
   /** An update that deletes (class ANY, TTL 0, no RDATA). */
   dns_dynamic_update_del: [c: Connection, msg: DnsMsg, ans: DnsAnswer];
 }
+
+// ---- NetBIOS --------------------------------------------------------------------------------
+// The NetBIOS analyzers' events (analyzers/netbios): the name service on UDP 137 (beside DNS, which
+// reads the same packets into dns.log as Zeek does), the datagram service on UDP 138 with the browser
+// announcements its datagrams carry, and the session service on TCP 139 (Zeek's netbios_session_*
+// events, same names and argument orders, plus typed ones). Names are byte strings without their
+// padding; the 16th byte is `suffix`.
+
+/** A NetBIOS name: up to 15 bytes, the suffix byte that says which service it names, the scope id. */
+export interface NetbiosName {
+  name: string;
+  suffix: number;
+  /** "" when none. */
+  scope: string;
+}
+
+/** The header of one name-service message (RFC 1002 4.2.1). */
+export interface NetbiosNsMsg {
+  trans_id: number;
+  /** 0 query, 5 registration, 6 release, 7 WACK, 8 (or 9) refresh, 15 multi-homed registration. */
+  opcode: number;
+  /** "query", "registration", "release", "wack", "refresh", "multihomed_registration" ("opcode-N" otherwise). */
+  opcode_name: string;
+  is_response: boolean;
+  AA: boolean;
+  TC: boolean;
+  RD: boolean;
+  RA: boolean;
+  /** The B flag: sent as a broadcast. */
+  broadcast: boolean;
+  /** 0, or 1 FMT_ERR, 2 SRV_ERR, 3 NAM_ERR, 4 IMP_ERR, 5 RFS_ERR, 6 ACT_ERR, 7 CFT_ERR. */
+  rcode: number;
+  num_queries: number;
+  num_answers: number;
+  num_auth: number;
+  num_addl: number;
+}
+
+/** One (flags, address) pair of NB RDATA. */
+export interface NetbiosNbEntry {
+  addr: Addr;
+  /** The G flag: a group name. */
+  is_group: boolean;
+  /** Owner node type: "B" broadcast, "P" point-to-point, "M" mixed, "H" hybrid. */
+  node_type: "B" | "P" | "M" | "H";
+}
+
+/** A name-service resource record; for NB records the addresses, for others `entries` is empty. */
+export interface NetbiosNsRecord {
+  name: NetbiosName;
+  /** 0x20 NB, 0x21 NBSTAT, 1 A, 2 NS, 10 NULL. */
+  rr_type: number;
+  ttl: Interval;
+  entries: NetbiosNbEntry[];
+}
+
+/** One name of a node status reply's table (RFC 1002 4.2.18). */
+export interface NetbiosNodeStatusName {
+  name: string;
+  suffix: number;
+  is_group: boolean;
+  node_type: "B" | "P" | "M" | "H";
+  deregistering: boolean;
+  conflict: boolean;
+  active: boolean;
+  permanent: boolean;
+}
+
+export interface NetbiosNodeStatus {
+  names: NetbiosNodeStatusName[];
+  /** The unit id (most stacks put the MAC address there), "aa:bb:cc:dd:ee:ff"; absent when the reply has no statistics. */
+  unit_id?: string;
+}
+
+/** A datagram-service message (RFC 1002 4.4). */
+export interface NetbiosDatagram {
+  /** 0x10 direct unique, 0x11 direct group, 0x12 broadcast, 0x13 error, 0x14-0x16 datagram query and its responses. */
+  msg_type: number;
+  msg_type_name: string;
+  dgm_id: number;
+  /** The M flag: more fragments follow. */
+  more: boolean;
+  /** The F flag: this is the first fragment. */
+  first: boolean;
+  /** Source node type: "B", "P", "M" or "NBDD". */
+  node_type: "B" | "P" | "M" | "NBDD";
+  src_addr: Addr;
+  src_port: Port;
+  dgm_length?: number;
+  packet_offset?: number;
+  src_name?: NetbiosName;
+  dst_name?: NetbiosName;
+  user_data_len?: number;
+  /** An error datagram's code (0x82 destination name not present, 0x83/0x84 invalid source/destination name). */
+  error_code?: number;
+  error_name?: string;
+  /** The mailslot the user data writes to (an SMB Transaction), e.g. "\MAILSLOT\BROWSE". */
+  mailslot?: string;
+  /** The browser command on \MAILSLOT\BROWSE, e.g. "host_announcement", "election_request". */
+  browser_cmd?: string;
+}
+
+/** A host, domain or local master announcement (MS-BRWS). For a domain announcement `server_name` is the workgroup and `comment` its master browser. */
+export interface NetbiosBrowserAnnouncement {
+  command: string;
+  update_count: number;
+  /** How often the server announces itself. */
+  periodicity: Interval;
+  server_name: string;
+  os_major: number;
+  os_minor: number;
+  /** The SV_TYPE flags as sent. */
+  server_type: number;
+  /** The flags set, by name ("workstation", "server", "master_browser", ...). */
+  server_type_names: string[];
+  browser_major: number;
+  browser_minor: number;
+  comment: string;
+}
+
+/** A session-service response (RFC 1002 4.3.3-4.3.5). */
+export interface NetbiosSessionResponse {
+  /** 0x82 positive, 0x83 negative, 0x84 retarget. */
+  msg_type: number;
+  accepted: boolean;
+  /** A negative response's code: 0x80 not listening on called name, 0x81 not listening for calling name, 0x82 called name not present, 0x83 insufficient resources, 0x8f unspecified. */
+  error_code?: number;
+  error_name?: string;
+  retarget_addr?: Addr;
+  retarget_port?: Port;
+}
+
+export interface Events {
+  /** A name query request: for the name's addresses (NB) or, `nbstat`, for the node's name table. */
+  netbios_name_query: [c: Connection, is_orig: boolean, msg: NetbiosNsMsg, name: NetbiosName, nbstat: boolean];
+  /** A query response, positive (addresses in `rr.entries`) or negative (`msg.rcode`); not raised for node status replies. */
+  netbios_name_response: [c: Connection, is_orig: boolean, msg: NetbiosNsMsg, rr: NetbiosNsRecord];
+  /** A registration, refresh or multi-homed registration request (`msg.is_response` false) or its response. */
+  netbios_name_registration: [c: Connection, is_orig: boolean, msg: NetbiosNsMsg, rr: NetbiosNsRecord];
+  /** A release request or its response. */
+  netbios_name_release: [c: Connection, is_orig: boolean, msg: NetbiosNsMsg, rr: NetbiosNsRecord];
+  /** A wait-for-acknowledgement: the server is checking a registration; `rr.ttl` is how long to wait. */
+  netbios_name_wack: [c: Connection, is_orig: boolean, msg: NetbiosNsMsg, rr: NetbiosNsRecord];
+  /** A node status reply: the node's names and its unit id. */
+  netbios_node_status: [c: Connection, is_orig: boolean, msg: NetbiosNsMsg, name: NetbiosName, status: NetbiosNodeStatus];
+  /** Any datagram-service message (after the announcement it carries, if any). */
+  netbios_datagram: [c: Connection, is_orig: boolean, dgm: NetbiosDatagram];
+  /** A browser announcement carried by a datagram. */
+  netbios_browser_announcement: [c: Connection, dgm: NetbiosDatagram, ann: NetbiosBrowserAnnouncement];
+  /** Every session-service message and (as Zeek) every datagram-service one: its type and payload length. */
+  netbios_session_message: [c: Connection, is_orig: boolean, msg_type: number, data_len: number];
+  /** A session request; `msg` is the called name decoded, 16 bytes with its suffix (Zeek's). */
+  netbios_session_request: [c: Connection, msg: string];
+  /** A positive session response; `msg` its payload. */
+  netbios_session_accepted: [c: Connection, msg: string];
+  /** A negative session response; `msg` its payload (the error code). */
+  netbios_session_rejected: [c: Connection, msg: string];
+  /** A session message that is not SMB. */
+  netbios_session_raw_message: [c: Connection, is_orig: boolean, msg: string];
+  /** A retarget response; `msg` its payload (address and port). */
+  netbios_session_ret_arg_resp: [c: Connection, msg: string];
+  netbios_session_keepalive: [c: Connection, msg: string];
+  /** A session request, its called and calling names decoded. */
+  netbios_session_call: [c: Connection, called: NetbiosName, calling: NetbiosName];
+  /** A session response, decoded. */
+  netbios_session_response: [c: Connection, resp: NetbiosSessionResponse];
+}

@@ -28,6 +28,8 @@ export interface ConnectionAnalyzer {
   deliver(conn: Connection, isOrig: boolean, data: Uint8Array, offset: number, length: number): void;
   /** In-order stream data (TCP) from one side; an analyzer that has this gets TCP reassembled. */
   deliverStream?(conn: Connection, isOrig: boolean, data: Uint8Array): void;
+  /** One side's stream has ended (its FIN, or a reset, and all its data delivered): Zeek's EndpointEOF. */
+  endOfStream?(conn: Connection, isOrig: boolean): void;
   done?(conn: Connection): void;
   /** An analyzer timer (TimerKind.Analyzer) fired. */
   timer?(conn: Connection, t: number): void;

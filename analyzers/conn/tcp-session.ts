@@ -59,10 +59,13 @@ export class TcpSession implements TransportSession, ReassemblerOwner {
   private deferredGenEvent = false;
   /** Listens to in-order stream data (DNS over TCP and other stream analyzers). */
   deliverStream?: (isOrig: boolean, data: Uint8Array) => void;
+  /** Told when one side's stream has ended. */
+  private streamEnded?: (isOrig: boolean) => void;
 
-  /** Keeps payload in the reassemblers and hands the in-order stream to `listener`. */
-  enableStream(listener: (isOrig: boolean, data: Uint8Array) => void): void {
+  /** Keeps payload in the reassemblers and hands the in-order stream to `listener`, its end to `ended`. */
+  enableStream(listener: (isOrig: boolean, data: Uint8Array) => void, ended?: (isOrig: boolean) => void): void {
     this.deliverStream = listener;
+    this.streamEnded = ended;
     this.orig.reassembler.keepData = true;
     this.resp.reassembler.keepData = true;
   }
@@ -492,6 +495,7 @@ export class TcpSession implements TransportSession, ReassemblerOwner {
   }
 
   endpointEOF(r: TcpReassembler): void {
+    this.streamEnded?.(r.endp.isOrig);
     if (this.closeDeferred) {
       if (r.dataPending() && this.orig.didClose && this.resp.didClose) this.weird("pending_data_when_closed");
       this.connectionClosed(r.endp, r.endp.peer, this.deferredGenEvent);

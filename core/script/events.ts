@@ -68,6 +68,24 @@ export const EVENTS = {
   dns_dynamic_update: ["connection", "record", "string", "count"],
   dns_dynamic_update_pre: ["connection", "record", "record"],
   dns_dynamic_update_del: ["connection", "record", "record"],
+  // NetBIOS (analyzers/netbios); the netbios_session_* ones as Zeek's events.bif has them.
+  netbios_name_query: ["connection", "bool", "record", "record", "bool"],
+  netbios_name_response: ["connection", "bool", "record", "record"],
+  netbios_name_registration: ["connection", "bool", "record", "record"],
+  netbios_name_release: ["connection", "bool", "record", "record"],
+  netbios_name_wack: ["connection", "bool", "record", "record"],
+  netbios_node_status: ["connection", "bool", "record", "record", "record"],
+  netbios_datagram: ["connection", "bool", "record"],
+  netbios_browser_announcement: ["connection", "record", "record"],
+  netbios_session_message: ["connection", "bool", "count", "count"],
+  netbios_session_request: ["connection", "string"],
+  netbios_session_accepted: ["connection", "string"],
+  netbios_session_rejected: ["connection", "string"],
+  netbios_session_raw_message: ["connection", "bool", "string"],
+  netbios_session_ret_arg_resp: ["connection", "string"],
+  netbios_session_keepalive: ["connection", "string"],
+  netbios_session_call: ["connection", "record", "record"],
+  netbios_session_response: ["connection", "record"],
 } as const satisfies Record<string, readonly ArgKind[]>;
 
 export type EventName = keyof typeof EVENTS;
