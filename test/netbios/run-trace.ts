@@ -10,8 +10,8 @@ import { defaultOptions } from "../../core/options.ts";
 import { resolveScript } from "../../core/script/catalog.ts";
 import { logRows, type LogRow } from "../fixtures/logs.ts";
 
-/** Zeek's corpus: beside the repository (as CI has it), or where this machine keeps it; "" when neither. */
-export const CORPUS = [join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "shared", "corpus", "zeek"), "/work/shared/corpus/zeek"]
+/** Zeek's corpus beside the repository (as CI has it); "" when it is not there. */
+export const CORPUS = [join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "shared", "corpus", "zeek")]
   .find((d) => existsSync(d)) ?? "";
 
 export interface TraceRun {
