@@ -6,7 +6,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UnknownScriptError } from "../errors.ts";
 
-export const BASE_SCRIPTS = ["base/conn.ts", "base/weird.ts", "base/dns.ts"];
+export const BASE_SCRIPTS = ["base/conn.ts", "base/weird.ts", "base/dns.ts", "base/dhcp.ts"];
 
 export const POLICY_SCRIPTS = [
   "policy/conn/mac-logging",
@@ -14,6 +14,7 @@ export const POLICY_SCRIPTS = [
   "policy/conn/community-id-logging",
   "policy/dns/auth-addl",
   "policy/dns/log-original-query-case",
+  "policy/dhcp/sub-opts",
 ];
 
 /** Core options a bundled policy changes when it is loaded (Zeek's `redef` in the policy). */

@@ -68,6 +68,8 @@ export const EVENTS = {
   dns_dynamic_update: ["connection", "record", "string", "count"],
   dns_dynamic_update_pre: ["connection", "record", "record"],
   dns_dynamic_update_del: ["connection", "record", "record"],
+  // DHCP (analyzers/dhcp): Zeek's events.bif.
+  dhcp_message: ["connection", "bool", "record", "record"],
 } as const satisfies Record<string, readonly ArgKind[]>;
 
 export type EventName = keyof typeof EVENTS;
