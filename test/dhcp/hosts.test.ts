@@ -1,0 +1,52 @@
+// One API, two hosts: base/dhcp run in the QuickJS sandbox instead of natively writes the same
+// dhcp.log: the DHCP records cross into the sandbox intact, the expiry timers run on the same
+// schedule, and host names that are not text leave it as the same bytes.
+import { describe, expect, it } from "vitest";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runTrace } from "../../core/run.ts";
+import { defaultOptions } from "../../core/options.ts";
+import { PcapWriter } from "../../core/capture/pcap-writer.ts";
+import { frameAt } from "../fixtures/pipeline.ts";
+import { DISCOVER, dhcp, opt } from "./message-builder.ts";
+
+const TRACES = "/work/shared/corpus/zeek/traces/dhcp";
+
+/** Messages of one transaction 4 s apart (expiry passes split it), with a host name that is not text. */
+function timedTrace(): string {
+  const path = join(mkdtempSync(join(tmpdir(), "nsm-dhcp-hosts-")), "timed.pcap");
+  const writer = new PcapWriter(path);
+  for (let i = 0; i < 12; i++) {
+    const message = dhcp(DISCOVER, { xid: 5, chaddr: "02:00:00:00:00:05" }, opt(12, [0x63, 0x61, 0x66, 0xe9, 0x2c]));
+    const { ts, frame } = frameAt(1000 + 4 * i, { src: "0.0.0.0", dst: "255.255.255.255", proto: "udp", sport: 68, dport: 67, payload: message });
+    writer.write(ts, frame);
+  }
+  writer.close();
+  return path;
+}
+
+async function dhcpLog(trace: string, sandboxAll: boolean): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), "nsm-dhcp-hosts-"));
+  const options = defaultOptions();
+  options.ignore_checksums = true;
+  await runTrace({ source: trace, options, localNets: [], logs: { dir, format: "tsv" }, sandboxAll });
+  const file = join(dir, "dhcp.log");
+  return existsSync(file) ? readFileSync(file, "utf8").split("\n").filter((l) => !l.startsWith("#open") && !l.startsWith("#close")) : [];
+}
+
+describe.skipIf(!existsSync(TRACES))("dhcp.log from native and sandboxed hosts", () => {
+  it.each(["dhcp.pcap", "dhcp_flood.pcap", "dhcp_time_and_nameserver.pcap"])("%s", async (trace) => {
+    const native = await dhcpLog(join(TRACES, trace), false);
+    expect(native.filter((l) => l && !l.startsWith("#")).length).toBeGreaterThan(0);
+    expect(await dhcpLog(join(TRACES, trace), true)).toEqual(native);
+  }, 60_000);
+
+  it("runs the expiry schedule and writes bytes alike", async () => {
+    const trace = timedTrace();
+    const native = await dhcpLog(trace, false);
+    expect(native.filter((l) => l && !l.startsWith("#")).length).toBe(2);
+    expect(native.at(-2)).toContain("\tcaf\\xe9,\t");
+    expect(await dhcpLog(trace, true)).toEqual(native);
+  }, 60_000);
+});
