@@ -29,7 +29,8 @@ export class DhcpAnalyzer implements ConnectionAnalyzer {
     }
     if (conn.events.handles("dhcp_message")) conn.events.raise("dhcp_message", [conn, isOrig, r.msg, r.options]);
     // Without a message type it is BOOTP, not DHCP: Zeek calls that a violation too.
-    if (r.msg.m_type !== 0 || !this.violation(conn)) conn.addService(this.name);
+    if (r.msg.m_type === 0 && this.violation(conn)) return;
+    conn.addService(this.name);
   }
 
   /** Zeek's DPD on a violation: disables the analyzer unless the connection is already large. */

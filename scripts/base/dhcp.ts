@@ -163,18 +163,17 @@ on("dhcp_message", aggregate, { priority: -5 });
 // ---- Writing -----------------------------------------------------------------------------------
 
 const NON_ASCII = /[^\x00-\x7f]/;
-const STRING_COLUMNS = ["host_name", "client_fqdn", "domain", "client_message", "server_message"] as const;
 
-/** Writes the row; byte strings that are not plain ASCII go as bytes, so the writer escapes them as Zeek does. */
+/**
+ * Writes the row. Byte strings that are not plain ASCII (host names, messages, a policy's relay
+ * agent ids) go as bytes, on a copy, so the writer escapes them as Zeek does.
+ */
 function write(info: DhcpInfo): void {
-  if (!STRING_COLUMNS.some((k) => NON_ASCII.test(info[k] ?? ""))) {
-    Log.write("DHCP::LOG", info);
-    return;
-  }
-  const row: Record<string, unknown> = { ...info };
-  for (const k of STRING_COLUMNS) {
-    const s = info[k];
-    if (s !== undefined && NON_ASCII.test(s)) row[k] = Uint8Array.from(s, (ch) => ch.charCodeAt(0));
+  let row: Record<string, unknown> = info;
+  for (const [column, value] of Object.entries(info)) {
+    if (typeof value !== "string" || !NON_ASCII.test(value)) continue;
+    if (row === info) row = { ...info };
+    row[column] = Uint8Array.from(value, (ch) => ch.charCodeAt(0));
   }
   Log.write("DHCP::LOG", row);
 }

@@ -164,11 +164,11 @@ describe("dhcp.log: when a transaction's row is written", () => {
 });
 
 describe("policy/dhcp/sub-opts", () => {
-  it("adds the relay agent's circuit id, remote id and subscriber id (RFC 3046, RFC 3993)", () => {
-    const relayed = dhcp(ACK, { xid: 8, yiaddr: LEASED, giaddr: "10.0.9.1", chaddr: CLIENT_MAC }, opt(82, opt(1, "ge-0/0/1.100"), opt(2, "\x13"), opt(6, "sub-77")));
+  it("adds the relay agent's circuit id, remote id (here binary) and subscriber id (RFC 3046, RFC 3993)", () => {
+    const relayed = dhcp(ACK, { xid: 8, yiaddr: LEASED, giaddr: "10.0.9.1", chaddr: CLIENT_MAC }, opt(82, opt(1, "ge-0/0/1.100"), opt(2, [0x00, 0x1b, 0x21, 0xaa]), opt(6, "sub-77")));
     const r = run([send(1000, SERVER_UNICAST, relayed)], { policies: ["policy/dhcp/sub-opts"] });
     const [row] = r.rows("dhcp");
-    expect([row.circuit_id, row.agent_remote_id, row.subscriber_id]).toEqual(["ge-0/0/1.100", "\\x13", "sub-77"]);
+    expect([row.circuit_id, row.agent_remote_id, row.subscriber_id]).toEqual(["ge-0/0/1.100", "\\x00\\x1b!\\xaa", "sub-77"]);
   });
 });
 
