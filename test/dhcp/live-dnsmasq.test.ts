@@ -79,6 +79,7 @@ describe.skipIf(skipReason !== "")("dhcp.log against dnsmasq and dhclient in net
     conf: join(dir, "dhclient.conf"),
     hook: join(dir, "dhclient-hook.sh"),
     pid: join(dir, "dhclient.pid"),
+    releasePid: join(dir, "dhclient-release.pid"),
   };
   let dnsmasqLease: { expiry: number; mac: string; ip: string; hostname: string } | undefined;
   let dhclientSaw = "";
@@ -106,10 +107,10 @@ describe.skipIf(skipReason !== "")("dhcp.log against dnsmasq and dhclient in net
           "--no-ping", `--pid-file=${join(dir, "dnsmasq.pid")}`],
         /DHCP, IP range/);
       const tcpdump = await lab.capture("client", capture, ["udp", "port", "67", "or", "udp", "port", "68"]);
-      const dhclientArgs = ["-v", "-cf", files.conf, "-sf", files.hook, "-lf", files.clientLeases, "-pf", files.pid, lab.client.ifname];
+      const dhclientArgs = ["-v", "-cf", files.conf, "-sf", files.hook, "-lf", files.clientLeases, lab.client.ifname];
 
       // Started without waiting for a line, so that every line it writes is seen here.
-      const dhclient = await lab.start("client", ["dhclient", "-d", "-1", ...dhclientArgs]);
+      const dhclient = await lab.start("client", ["dhclient", "-d", "-1", "-pf", files.pid, ...dhclientArgs]);
       let out = "";
       dhclient.stderr!.on("data", (s: string) => (out += s));
       // Bound, then bound again after the renewal.
@@ -119,7 +120,8 @@ describe.skipIf(skipReason !== "")("dhcp.log against dnsmasq and dhclient in net
       dnsmasqLease = { expiry: Number(expiry), mac, ip, hostname };
       await stop(dhclient);
 
-      lab.exec("client", ["dhclient", "-r", ...dhclientArgs]);
+      // Its own pid file: `dhclient -r` signals the process a pid file names, and the first one is gone.
+      lab.exec("client", ["dhclient", "-r", "-pf", files.releasePid, ...dhclientArgs]);
 
       const inform = dhcp(INFORM, { xid: 0x1f0a2b3c, ciaddr: CLIENT, chaddr: lab.client.mac }, opt(12, HOST_NAME), opt(55, 1, 3, 15));
       informReply = lab.exec("client", ["node", "-e", SEND_AND_RECEIVE, Buffer.from(inform).toString("hex"), CLIENT, SERVER]).trim();
