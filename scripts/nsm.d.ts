@@ -170,6 +170,15 @@ export declare const Site: {
   isLocalAddr(a: Addr): boolean;
 };
 
+/** Zeek's Reporter framework. */
+export declare const Reporter: {
+  /**
+   * A weird outside any connection (Zeek's Reporter::net_weird): raised as net_weird once the
+   * current handler is done, so weird.log has it; sampled as nsm's own weirds are.
+   */
+  netWeird(name: string, addl?: string, source?: string): void;
+};
+
 /** The Community ID v1 of a connection (policy/conn/community-id-logging). */
 export declare function communityId(c: Connection, seed?: number): string;
 

@@ -13,8 +13,8 @@ import {
 export type { DhcpWeird } from "./options.ts";
 
 /** op, htype, hlen, hops, xid, secs, flags, four addresses, chaddr, sname, file (RFC 2131 Figure 1). */
-export const BOOTP_FIXED_LENGTH = 236;
-export const MAGIC_COOKIE = 0x63825363;
+const BOOTP_FIXED_LENGTH = 236;
+const MAGIC_COOKIE = 0x63825363;
 
 const XID = 4;
 const SECS = 8;

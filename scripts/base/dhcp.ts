@@ -4,9 +4,9 @@
 // or watched for DHCP::max_txid_watch_time, checked on Zeek's table-expiry schedule (entries are
 // looked at 10 s after they were created, then every 10 s of network time); earlier when it holds
 // DHCP::max_uids_per_log_entry uids or DHCP::max_msg_types_per_log_entry message types, or when
-// more than DHCP::max_tracked_transactions are open (the oldest goes first); and at the end of
-// input for whatever is left.
-import { on, Log, option, schedule, networkTime, type Connection, type DhcpInfo, type DhcpMsg, type DhcpOptions } from "nsm";
+// more than DHCP::max_tracked_transactions are open (the oldest goes first, with the weird
+// DHCP_max_tracked_transactions_exceeded); and at the end of input for whatever is left.
+import { on, Log, option, schedule, networkTime, Reporter, type Connection, type DhcpInfo, type DhcpMsg, type DhcpOptions } from "nsm";
 
 Log.createStream("DHCP::LOG", {
   path: "dhcp",
@@ -100,6 +100,7 @@ function transaction(xid: number, ts: number, uid: string): Transaction {
   let t = joinData.get(xid);
   if (t !== undefined) return t;
   if (MAX_TRACKED_TRANSACTIONS > 0 && joinData.size >= MAX_TRACKED_TRANSACTIONS) {
+    Reporter.netWeird("DHCP_max_tracked_transactions_exceeded", String(joinData.size), "DHCP");
     const [oldest, o] = joinData.entries().next().value!;
     writeLog(o.info);
     joinData.delete(oldest);

@@ -155,9 +155,14 @@ describe("dhcp.log: when a transaction's row is written", () => {
     expect(rows.map((r) => r.msg_types)).toEqual(["DISCOVER,DISCOVER", "DISCOVER,DISCOVER", "DISCOVER"]);
   });
 
-  it("evicts the oldest transaction beyond DHCP::max_tracked_transactions", () => {
+  it("evicts the oldest transaction beyond DHCP::max_tracked_transactions, with Zeek's weird", () => {
     const frames = [1, 2, 3, 4].map((xid) => send(1000 + xid / 100, CLIENT_BROADCAST, dhcp(DISCOVER, { xid, chaddr: `02:00:00:00:00:0${xid}` })));
-    const rows = run(frames, { scriptSettings: { "DHCP::max_tracked_transactions": "2" } }).rows("dhcp");
+    const r = run(frames, { scriptSettings: { "DHCP::max_tracked_transactions": "2" } });
+    const rows = r.rows("dhcp");
+    expect(r.rows("weird").map((w) => [w.ts, w.uid, w.name, w.addl, w.source])).toEqual([
+      ["1000.030000", "-", "DHCP_max_tracked_transactions_exceeded", "2", "DHCP"],
+      ["1000.040000", "-", "DHCP_max_tracked_transactions_exceeded", "2", "DHCP"],
+    ]);
     // xid 1 and 2 make room for 3 and 4 as they come; 3 and 4 are written at the end.
     expect(rows.map((r) => r.mac)).toEqual(["02:00:00:00:00:01", "02:00:00:00:00:02", "02:00:00:00:00:03", "02:00:00:00:00:04"]);
   });
