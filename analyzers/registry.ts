@@ -19,7 +19,7 @@ interface PortAnalyzer {
 const PORT_ANALYZERS: PortAnalyzer[] = [
   { transport: "udp", ports: DNS_UDP_PORTS, create: (c, h) => new DnsAnalyzer(c, h) },
   { transport: "tcp", ports: DNS_TCP_PORTS, create: (c, h) => new DnsAnalyzer(c, h) },
-  { transport: "udp", ports: DHCP_PORTS, create: () => new DhcpAnalyzer() },
+  { transport: "udp", ports: DHCP_PORTS, create: (_c, h) => new DhcpAnalyzer(h) },
   { transport: "udp", ports: NTP_PORTS, create: () => new NtpAnalyzer() },
   // After DNS, which reads UDP 137 too and may flip the flow first (see NetbiosNameAnalyzer).
   { transport: "udp", ports: NETBIOS_NS_PORTS, create: (c, h) => new NetbiosNameAnalyzer(c, h) },

@@ -52,6 +52,9 @@ export async function runTrace(run: RunOptions): Promise<RunSummary> {
     settings: run.scriptSettings ?? new Map(),
     diagnostic: run.diagnostic,
     print: run.print,
+    // Scripts' weirds wait for the event that raised them, and the first event (zeek_init) comes
+    // after the table below exists.
+    netWeird: (name, addl, source) => table.netWeird(name, addl, source),
   });
   const sources = [...baseScripts(), ...(run.scripts ?? [])].map((s) => (run.sandboxAll ? { ...s, bundled: false } : s));
   const hosts = await loadScripts(runtime, sources, run.sandbox);

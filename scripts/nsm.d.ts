@@ -170,6 +170,15 @@ export declare const Site: {
   isLocalAddr(a: Addr): boolean;
 };
 
+/** Zeek's Reporter framework. */
+export declare const Reporter: {
+  /**
+   * A weird outside any connection (Zeek's Reporter::net_weird): raised as net_weird once the
+   * current handler is done, so weird.log has it; sampled as nsm's own weirds are.
+   */
+  netWeird(name: string, addl?: string, source?: string): void;
+};
+
 /** The Community ID v1 of a connection (policy/conn/community-id-logging). */
 export declare function communityId(c: Connection, seed?: number): string;
 
@@ -656,4 +665,152 @@ export interface Events {
   netbios_session_call: [c: Connection, called: NetbiosName, calling: NetbiosName];
   /** A session response, decoded. */
   netbios_session_response: [c: Connection, resp: NetbiosSessionResponse];
+}
+
+// ---- DHCP -----------------------------------------------------------------------------------
+// The DHCP analyzer's event (Zeek's dhcp_message) and the records it carries (Zeek's DHCP::Msg,
+// DHCP::Options and their parts, same field names). Byte strings are latin1 as for DNS; addresses
+// are Addr strings; MAC addresses are "aa:bb:cc:dd:ee:ff".
+
+/** Zeek's DHCP::Msg: the fixed BOOTP part of a message (RFC 2131 §2). */
+export interface DhcpMsg {
+  /** 1 BOOTREQUEST, 2 BOOTREPLY. */
+  op: number;
+  /** The DHCP message type (option 53); 0 when the message has none (plain BOOTP). */
+  m_type: number;
+  /** Transaction ID. */
+  xid: number;
+  /** Seconds since the client began acquiring or renewing. */
+  secs: Interval;
+  flags: number;
+  ciaddr: Addr;
+  yiaddr: Addr;
+  siaddr: Addr;
+  giaddr: Addr;
+  /** The client hardware address as a MAC (6 bytes, or 8 when bytes 7-8 are not zero). */
+  chaddr: string;
+  /** Server host name, trailing NULs dropped; "" when empty or carrying overloaded options. */
+  sname: string;
+  /** Boot file name, trailing NULs dropped; "" when empty or carrying overloaded options. */
+  file_n: string;
+}
+
+/** Zeek's DHCP::ClientID (option 61): a MAC for hardware types other than 0, else the raw bytes. */
+export interface DhcpClientId {
+  hwtype: number;
+  hwaddr: string;
+}
+
+/** Zeek's DHCP::ClientFQDN (option 81, RFC 4702): the domain name as it was on the wire. */
+export interface DhcpClientFqdn {
+  flags: number;
+  rcode1: number;
+  rcode2: number;
+  domain_name: string;
+}
+
+/** Zeek's DHCP::SubOpt: one sub-option of the relay agent information (option 82, RFC 3046). */
+export interface DhcpSubOpt {
+  /** 1 circuit id, 2 remote id, 6 subscriber id, ... */
+  code: number;
+  value: string;
+}
+
+/** Zeek's DHCP::Options: the options Zeek decodes; a field is absent when its option was not sent. */
+export interface DhcpOptions {
+  /** Every option code in order, pads (0) included, END (255) not (always present). */
+  options: number[];
+  /** Option 1. */
+  subnet_mask?: Addr;
+  /** Option 3. */
+  routers?: Addr[];
+  /** Option 6. */
+  dns_servers?: Addr[];
+  /** Option 12. */
+  host_name?: string;
+  /** Option 15 (trailing NULs dropped). */
+  domain_name?: string;
+  /** Option 19. */
+  forwarding?: boolean;
+  /** Option 28. */
+  broadcast?: Addr;
+  /** Option 43, raw. */
+  vendor?: string;
+  /** Option 44. */
+  nbns?: Addr[];
+  /** Option 50. */
+  addr_request?: Addr;
+  /** Option 51. */
+  lease?: Interval;
+  /** Option 54. */
+  serv_addr?: Addr;
+  /** Option 55: the codes the client asks for. */
+  param_list?: number[];
+  /** Option 56. */
+  message?: string;
+  /** Option 57. */
+  max_msg_size?: number;
+  /** Option 58 (T1). */
+  renewal_time?: Interval;
+  /** Option 59 (T2). */
+  rebinding_time?: Interval;
+  /** Option 60. */
+  vendor_class?: string;
+  /** Option 61. */
+  client_id?: DhcpClientId;
+  /** Option 77, raw. */
+  user_class?: string;
+  /** Option 81. */
+  client_fqdn?: DhcpClientFqdn;
+  /** Option 82. */
+  sub_opt?: DhcpSubOpt[];
+  /** Option 116. */
+  auto_config?: boolean;
+  /** Option 252 (one trailing newline dropped). */
+  auto_proxy_config?: string;
+  /** Option 2: seconds from UTC. */
+  time_offset?: number;
+  /** Option 4. */
+  time_servers?: Addr[];
+  /** Option 5. */
+  name_servers?: Addr[];
+  /** Option 42. */
+  ntp_servers?: Addr[];
+}
+
+/** A dhcp.log row as base/dhcp builds it (Zeek's DHCP::Info); policy scripts add their columns. */
+export interface DhcpInfo {
+  ts: Time;
+  uids: string[];
+  client_addr?: Addr;
+  server_addr?: Addr;
+  client_port?: Port;
+  server_port?: Port;
+  mac?: string;
+  host_name?: string;
+  client_fqdn?: string;
+  domain?: string;
+  requested_addr?: Addr;
+  assigned_addr?: Addr;
+  lease_time?: Interval;
+  client_message?: string;
+  server_message?: string;
+  msg_types: string[];
+  duration: Interval;
+  /** The client's chaddr, used for `mac` when nothing better was seen (not logged). */
+  client_chaddr?: string;
+  [column: string]: unknown;
+}
+
+export interface Connection {
+  /**
+   * The DHCP transaction the current message joined (base/dhcp sets it before any handler of
+   * priority below -5 runs: Zeek's DHCP::log_info).
+   */
+  dhcp?: DhcpInfo;
+}
+
+export interface Events {
+  /** Any DHCP message; `is_orig` is true for one from the flow's originator. */
+  dhcp_message: [c: Connection, is_orig: boolean, msg: DhcpMsg, options: DhcpOptions];
 }

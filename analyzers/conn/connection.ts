@@ -160,6 +160,12 @@ export class Connection {
     this.events.confirmation(this, name);
   }
 
+  /** A confirmed analyzer failed (Zeek's DPD after a violation): it leaves conn.log's service. */
+  removeService(name: string): void {
+    const i = this.service.indexOf(name);
+    if (i >= 0) this.service.splice(i, 1);
+  }
+
   /** Swaps originator and responder (Zeek's FlipRoles): addresses, counters, session, then `^`. */
   flipRoles(): void {
     [this.origAddr, this.respAddr] = [this.respAddr, this.origAddr];

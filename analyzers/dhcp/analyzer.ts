@@ -1,22 +1,43 @@
-// DHCP on its ports: a BOOTP message carrying the DHCP magic cookie confirms the protocol (one
-// message is enough: a DHCP "connection" often has only one). The full parser and dhcp.log come
-// with the DHCP analyzer proper.
+// DHCP on its ports, per connection: each datagram is parsed (parser.ts) and raised to the scripts
+// as dhcp_message; one message is enough to confirm the protocol (a DHCP "connection" often has
+// only one). A message Zeek's analyzer cannot read, or one without a DHCP message type, is an
+// analyzer violation, and Zeek's DPD then stops the analyzer on the connection and takes "dhcp"
+// out of its service.
 import type { Connection, ConnectionAnalyzer } from "../conn/connection.ts";
+import type { SessionHost } from "../conn/session-host.ts";
+import { parseDhcpMessage } from "./parser.ts";
 
-/** Server ports 67 and 4011, client port 68 (Zeek's DHCP::ports). */
+/** Server ports 67 and 4011, client port 68 (Zeek's DHCP::server_ports and client_ports). */
 export const DHCP_PORTS: readonly number[] = [67, 68, 4011];
 
-const BOOTP_FIXED_LENGTH = 236;
-const MAGIC_COOKIE = 0x63825363;
+/** Zeek's DPD::ignore_violations_after: past this many payload bytes a violation is let go. */
+const IGNORE_VIOLATIONS_AFTER = 10 * 1024;
 
 export class DhcpAnalyzer implements ConnectionAnalyzer {
   readonly name = "dhcp";
+  private disabled = false;
 
-  deliver(conn: Connection, _isOrig: boolean, data: Uint8Array, offset: number, length: number): void {
-    if (length < BOOTP_FIXED_LENGTH + 4) return;
-    const op = data[offset];
-    const o = offset + BOOTP_FIXED_LENGTH;
-    const cookie = ((data[o] << 24) | (data[o + 1] << 16) | (data[o + 2] << 8) | data[o + 3]) >>> 0;
-    if ((op === 1 || op === 2) && cookie === MAGIC_COOKIE) conn.addService(this.name);
+  constructor(private readonly host: SessionHost) {}
+
+  deliver(conn: Connection, isOrig: boolean, data: Uint8Array, offset: number, length: number): void {
+    if (this.disabled) return;
+    const r = parseDhcpMessage(data, offset, length);
+    for (const w of r.weirds) this.host.weird(conn, w.name, w.addl);
+    if (!r.ok) {
+      this.violation(conn);
+      return;
+    }
+    if (conn.events.handles("dhcp_message")) conn.events.raise("dhcp_message", [conn, isOrig, r.msg, r.options]);
+    // Without a message type it is BOOTP, not DHCP: Zeek calls that a violation too.
+    if (r.msg.m_type === 0 && this.violation(conn)) return;
+    conn.addService(this.name);
+  }
+
+  /** Zeek's DPD on a violation: disables the analyzer unless the connection is already large. */
+  private violation(conn: Connection): boolean {
+    if (conn.session.size(true) + conn.session.size(false) > IGNORE_VIOLATIONS_AFTER) return false;
+    this.disabled = true;
+    conn.removeService(this.name);
+    return true;
   }
 }

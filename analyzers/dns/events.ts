@@ -6,7 +6,7 @@
 import type { Connection } from "../conn/connection.ts";
 import type * as Api from "nsm";
 import type { DnsParseResult } from "./parser.ts";
-import { latin1 } from "./reader.ts";
+import { latin1 } from "../../core/bytes.ts";
 import {
   type DnsEdns, type DnsMessage, type DnsMsg, type DnsQuestion, type DnsResourceRecord, RRType,
 } from "./types.ts";

@@ -2,6 +2,7 @@
 // does not fit yields 0 and consumes nothing; a stream read takes what is left. It also collects the
 // weirds of the message and the reason parsing stopped.
 import type { DnsWeird } from "./types.ts";
+import { latin1 } from "../../core/bytes.ts";
 
 export interface ReaderSettings {
   /** dns_max_compression_chain_depth. */
@@ -114,13 +115,4 @@ export class DnsReader {
     this.error = name;
     return null;
   }
-}
-
-/** Bytes [from, to) as a byte string (one char per byte). */
-export function latin1(bytes: Uint8Array, from: number, to: number): string {
-  let s = "";
-  for (let i = from; i < to; i += 4096) {
-    s += String.fromCharCode.apply(null, bytes.subarray(i, Math.min(to, i + 4096)) as unknown as number[]);
-  }
-  return s;
 }

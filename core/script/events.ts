@@ -86,6 +86,8 @@ export const EVENTS = {
   netbios_session_keepalive: ["connection", "string"],
   netbios_session_call: ["connection", "record", "record"],
   netbios_session_response: ["connection", "record"],
+  // DHCP (analyzers/dhcp): Zeek's events.bif.
+  dhcp_message: ["connection", "bool", "record", "record"],
 } as const satisfies Record<string, readonly ArgKind[]>;
 
 export type EventName = keyof typeof EVENTS;

@@ -27,6 +27,8 @@ export interface ScriptServices {
   print(script: string, line: string): void;
   isLocalAddr(addr: string): boolean;
   communityId(c: LogRecord, seed: number): string;
+  /** A weird a script raises outside any connection (Reporter::net_weird). */
+  netWeird(script: string, name: string, addl: string, source: string): void;
   /** A script error (throw, timeout, out of memory): reporter.log and one diagnostic line. */
   report(script: string, level: "error" | "warning", message: string): void;
 }

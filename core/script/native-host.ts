@@ -98,6 +98,7 @@ export class NativeHost implements ScriptHost {
       print: (...values: unknown[]) => s.print(path, values.map(printable).join(", ")),
       Site: { isLocalAddr: (a: string) => s.isLocalAddr(a) },
       communityId: (c: LogRecord, seed = 0) => s.communityId(c, seed),
+      Reporter: { netWeird: (name: string, addl = "", source = "") => s.netWeird(path, String(name), String(addl), String(source)) },
     };
   }
 }

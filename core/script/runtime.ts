@@ -37,6 +37,11 @@ export interface RuntimeOptions {
   print?: (line: string) => void;
   /** One diagnostic line per script error (stderr through pino in the CLI). */
   diagnostic?: (line: string) => void;
+  /**
+   * Where a weird a script raises goes: the connection table's, which samples weirds as Zeek does.
+   * Without it the weird is raised as it is.
+   */
+  netWeird?: (name: string, addl: string, source: string) => void;
 }
 
 const REPORTER_COLUMNS: ColumnTypes = { ts: "time", level: "enum", message: "string", location: "string" };
@@ -50,6 +55,9 @@ export class ScriptRuntime implements ScriptServices, ConnectionEvents {
   private readonly options = new Map<string, OptionValue>();
   private readonly consumedSettings = new Set<string>();
   private loadOrder = 0;
+  /** Weirds scripts raised, waiting for the event or timer that raised them to finish (Zeek queues them). */
+  private readonly pendingWeirds: [name: string, addl: string, source: string][] = [];
+  private dispatching = 0;
   private readonly order = new Map<ScriptHost, number>();
   readonly streams: LogStreams;
   time = 0;
@@ -119,7 +127,15 @@ export class ScriptRuntime implements ScriptServices, ConnectionEvents {
 
   dispatch(event: EventName, args: readonly unknown[]): void {
     const list = this.entries[event];
+    this.dispatching++;
     for (let i = 0; i < list.length; i++) list[i].host.invoke(list[i].ref, args);
+    this.dispatching--;
+    if (this.dispatching === 0 && this.pendingWeirds.length > 0) this.raisePendingWeirds();
+  }
+
+  private raisePendingWeirds(): void {
+    const raise = this.opts.netWeird ?? ((name, addl, source) => this.weird(name, undefined, addl, source));
+    for (const [name, addl, source] of this.pendingWeirds.splice(0)) raise(name, addl, source);
   }
 
   /** Network time moves to `t`: script timers due by then run. */
@@ -129,6 +145,7 @@ export class ScriptRuntime implements ScriptServices, ConnectionEvents {
       const { host, index } = timer.target;
       if (this.hosts.includes(host)) host.runTimer(index);
     }
+    if (this.pendingWeirds.length > 0) this.raisePendingWeirds();
   }
 
   private addHandlers(host: ScriptHost): void {
@@ -256,6 +273,10 @@ export class ScriptRuntime implements ScriptServices, ConnectionEvents {
 
   isLocalAddr(addr: string): boolean {
     return typeof addr === "string" && this.opts.localNets.containsText(addr);
+  }
+
+  netWeird(_script: string, name: string, addl: string, source: string): void {
+    this.pendingWeirds.push([name, addl, source]);
   }
 
   communityId(c: LogRecord, seed: number): string {

@@ -458,6 +458,10 @@ export class SandboxHost implements ScriptHost {
         const [c, seed] = args(h);
         return ctx.newString(s.communityId(c as LogRecord, seed as number));
       },
+      netWeird: (h) => {
+        const [name, addl, source] = args(h);
+        s.netWeird(path, name as string, addl as string, source as string);
+      },
     };
   }
 }

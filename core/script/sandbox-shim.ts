@@ -42,7 +42,7 @@ export function shimSource(file: string): string {
   delete globalThis.__nsmLane;
   var hostFlush = host.flush, hostOn = host.on, hostCreateStream = host.createStream, hostAddPolicy = host.addPolicy,
     hostExtend = host.extend, hostSchedule = host.schedule, hostOption = host.option, hostPrint = host.print,
-    hostIsLocalAddr = host.isLocalAddr, hostCommunityId = host.communityId;
+    hostIsLocalAddr = host.isLocalAddr, hostCommunityId = host.communityId, hostNetWeird = host.netWeird;
   var json = JSON.stringify, parse = JSON.parse, isArray = Array.isArray, fromCharCode = String.fromCharCode;
   var freeze = Object.freeze, defineProperty = Object.defineProperty, getPrototypeOf = Object.getPrototypeOf;
   var hasOwn = Object.prototype.hasOwnProperty;
@@ -370,7 +370,12 @@ ${readers()}
     connectionState: connectionState,
     print: print,
     Site: freeze({ isLocalAddr: function (a) { return hostIsLocalAddr(json([a])); } }),
-    communityId: communityId
+    communityId: communityId,
+    Reporter: freeze({
+      netWeird: function (name, addl, source) {
+        hostNetWeird(json([String(name), addl === undefined ? "" : String(addl), source === undefined ? "" : String(source)]));
+      }
+    })
   });
 
   function require(name) {

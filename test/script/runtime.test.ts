@@ -161,6 +161,14 @@ describe("script runtime", () => {
     expect(fresh.split("\n").filter((l) => l && !l.startsWith("#"))).toEqual(["2\tnew"]);
   });
 
+  it("raises a script's Reporter.netWeird as net_weird once the raising handler is done (Zeek queues it)", () => {
+    const { runtime, load, printed } = setup();
+    load(`import { on, print } from "nsm"; on("net_weird", (name, addl, source) => print("net_weird", name, addl, source));`);
+    load(`import { on, print, Reporter } from "nsm"; on("zeek_init", () => { Reporter.netWeird("Script_weird", "3", "Test"); print("after"); });`);
+    runtime.start();
+    expect(printed).toEqual(["after", "net_weird, Script_weird, 3, Test"]);
+  });
+
   it("answers Site.isLocalAddr from the local networks", () => {
     const { runtime, load, printed } = setup();
     load(`import { on, print, Site } from "nsm"; on("zeek_init", () => print(Site.isLocalAddr("198.51.100.7"), Site.isLocalAddr("10.0.0.1")));`);

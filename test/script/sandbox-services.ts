@@ -21,6 +21,7 @@ export class RecordingServices implements ScriptServices {
   lines: string[] = [];
   reports: string[] = [];
   communityIds: { c: LogRecord; seed: number }[] = [];
+  weirds: [name: string, addl: string, source: string][] = [];
   /** Called for each write, e.g. to run a policy as the runtime does. */
   onWrite: ((row: Row) => void) | undefined;
 
@@ -57,6 +58,9 @@ export class RecordingServices implements ScriptServices {
   communityId(c: LogRecord, seed: number): string {
     this.communityIds.push({ c, seed });
     return "1:fake";
+  }
+  netWeird(_script: string, name: string, addl: string, source: string): void {
+    this.weirds.push([name, addl, source]);
   }
   report(_script: string, level: "error" | "warning", message: string): void {
     this.reports.push(`${level}: ${message}`);

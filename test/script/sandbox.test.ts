@@ -330,6 +330,15 @@ describe("sandbox: timers, options, time, print, Site, Community ID", () => {
       { c: { id: { ...connection().id, orig_h: "10.0.0.5" }, ip_proto: 6 }, seed: 7 },
     ]);
   });
+
+  it("hands Reporter.netWeird to the runtime as text, addl and source defaulting to empty", async () => {
+    const { host, services } = await sandbox(`
+      import { on, Reporter } from "nsm";
+      on("new_connection", () => { Reporter.netWeird("My_weird", "7", "Mine"); Reporter.netWeird("Bare"); });
+    `);
+    host.invoke(ref(host, "new_connection"), [connection()]);
+    expect(services.weirds).toEqual([["My_weird", "7", "Mine"], ["Bare", "", ""]]);
+  });
 });
 
 describe("sandbox: loading and errors", () => {
