@@ -107,6 +107,7 @@ async function throughputBench(): Promise<void> {
   console.log(`  writing one row per event    ${Math.round(sandbox.eventsPerSecond).toLocaleString("en")} events/s`);
   console.log(`  writing nothing               ${Math.round(sandbox.noRowEventsPerSecond).toLocaleString("en")} events/s`);
   console.log(`  loaded, subscribed to nothing ${sandbox.idleNsPerEvent.toFixed(1)} ns per event`);
+  console.log(`  hot reload (transpile, load)  ${sandbox.reloadMs.toFixed(1)} ms`);
   console.log(JSON.stringify({ sandbox }));
 }
 

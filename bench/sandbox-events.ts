@@ -7,6 +7,10 @@ import { transformSync } from "esbuild";
 import type { ConnectionRecord } from "../core/script/connection-record.ts";
 import type { LogRecord, ScriptServices } from "../core/script/host.ts";
 import { SandboxHost, loadQuickJs } from "../core/script/sandbox-host.ts";
+import { transpileScript } from "../core/script/loader.ts";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 export interface SandboxEventsResult {
   events: number;
@@ -17,6 +21,8 @@ export interface SandboxEventsResult {
   rows: number;
   /** ns per event for a sandboxed script with no handlers, over an empty loop. */
   idleNsPerEvent: number;
+  /** The reload path, median of several: the script file transpiled and loaded into a fresh sandbox. */
+  reloadMs: number;
 }
 
 const WRITER = `
@@ -117,5 +123,29 @@ export async function measureSandboxEvents(events = 200_000): Promise<SandboxEve
   loop(true);
   const idleNs = ((loop(true) - loop(false)) * 1e6) / events;
   idle.dispose();
-  return { events, eventsPerSecond: perSecond, noRowEventsPerSecond: noRow, rows, idleNsPerEvent: Math.max(0, Math.round(idleNs * 10) / 10) };
+  return {
+    events,
+    eventsPerSecond: perSecond,
+    noRowEventsPerSecond: noRow,
+    rows,
+    idleNsPerEvent: Math.max(0, Math.round(idleNs * 10) / 10),
+    reloadMs: await reloadMs(WRITER),
+  };
+}
+
+/** What a hot reload does to a changed file (core/script/reloader.ts), timed. */
+async function reloadMs(source: string): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), "nsm-bench-reload-"));
+  const file = join(dir, "writer.ts");
+  writeFileSync(file, source);
+  const times: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const t0 = performance.now();
+    const h = new SandboxHost(file, services(() => {}), await loadQuickJs());
+    h.load(await transpileScript(file));
+    times.push(performance.now() - t0);
+    h.dispose();
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return Math.round(times.sort((a, b) => a - b)[3] * 10) / 10;
 }

