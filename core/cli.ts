@@ -10,6 +10,7 @@ import { Subnet } from "./net/subnet.ts";
 import { runTrace } from "./run.ts";
 import { POLICY_SCRIPTS, resolveScript } from "./script/catalog.ts";
 import { checkScript } from "./script/check.ts";
+import { addCutCommand } from "./cut/command.ts";
 
 const log = pino({ name: "nsm", level: process.env.NSM_LOG_LEVEL ?? "warn" }, pino.destination(2));
 
@@ -41,6 +42,7 @@ function program(): Command {
     .option("--watch", "reload your scripts when their files change, without a restart")
     .addHelpText("after", "\nOptions for --set:\n" + optionDocs().map((o) => `  ${o.name.padEnd(42)} ${o.kind.padEnd(12)} ${o.doc}`).join("\n"))
     .showHelpAfterError()
+    .enablePositionalOptions()
     .action((scripts: string[], cli: CliOptions) => run(cli, scripts));
   p.command("check")
     .description("type-check a script against nsm's script API without running it")
@@ -55,6 +57,7 @@ function program(): Command {
       }
       if (failed) process.exitCode = 1;
     });
+  addCutCommand(p);
   return p;
 }
 
