@@ -11,6 +11,9 @@ import { runTrace } from "./run.ts";
 import { POLICY_SCRIPTS, resolveScript } from "./script/catalog.ts";
 import { checkScript } from "./script/check.ts";
 import { addCutCommand } from "./cut/command.ts";
+import type { ReadProgress } from "./capture/reader.ts";
+import { ProgressBar } from "./progress/progress-bar.ts";
+import { runSummary } from "./progress/summary.ts";
 
 const log = pino({ name: "nsm", level: process.env.NSM_LOG_LEVEL ?? "warn" }, pino.destination(2));
 
@@ -23,6 +26,8 @@ interface CliOptions {
   logdir: string;
   json?: boolean;
   watch?: boolean;
+  progress: boolean;
+  summary?: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -40,6 +45,8 @@ function program(): Command {
     .option("--logdir <dir>", "folder for the logs", ".")
     .option("-j, --json", "write JSON lines instead of Zeek's tab-separated format")
     .option("--watch", "reload your scripts when their files change, without a restart")
+    .option("--no-progress", "no progress bar (it is drawn only when stderr is a terminal)")
+    .option("--summary", "print the end-of-run summary even when stderr is not a terminal")
     .addHelpText("after", "\nOptions for --set:\n" + optionDocs().map((o) => `  ${o.name.padEnd(42)} ${o.kind.padEnd(12)} ${o.doc}`).join("\n"))
     .showHelpAfterError()
     .enablePositionalOptions()
@@ -76,6 +83,11 @@ async function run(cli: CliOptions, scriptArgs: string[]): Promise<void> {
   const localNets = cli.localNets.flatMap((v) => v.split(",")).filter(Boolean).map((t) => Subnet.parse(t.trim()));
 
   mkdirSync(cli.logdir, { recursive: true });
+  const onTerminal = process.stderr.isTTY === true;
+  const progress: ReadProgress = { bytes: 0, packets: 0, size: undefined };
+  const bar = onTerminal && cli.progress ? new ProgressBar(process.stderr, progress) : undefined;
+  const started = performance.now();
+  bar?.start();
   const summary = await runTrace({
     source: cli.read,
     options,
@@ -86,11 +98,19 @@ async function run(cli: CliOptions, scriptArgs: string[]): Promise<void> {
     scripts,
     sandbox: { memoryBytes: options.script_memory_limit, deadlineMs: options.script_call_deadline * 1000 },
     watch: cli.watch,
-    diagnostic: (line) => log.error(line),
-    notice: (line) => log.info(line),
-  });
+    diagnostic: (line) => {
+      bar?.clear();
+      log.error(line);
+    },
+    notice: (line) => {
+      bar?.clear();
+      log.info(line);
+    },
+    progress,
+  }).finally(() => bar?.stop());
   log.info({ packets: summary.capture.packets, connections: summary.connections, decoder: summary.decoder }, "run complete");
   if (summary.capture.truncated) process.stderr.write(`nsm: warning: ${summary.capture.truncated}\n`);
+  if (onTerminal || cli.summary) process.stderr.write(runSummary(summary, (performance.now() - started) / 1000) + "\n");
 }
 
 program()
