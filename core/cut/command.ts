@@ -6,7 +6,7 @@
 
 import { existsSync, statSync } from "node:fs";
 import type { Command } from "commander";
-import { BadTimeFormatError, NsmError } from "../errors.ts";
+import { BadLogError, BadTimeFormatError, NsmError } from "../errors.ts";
 import { DEFAULT_TIME_FORMAT, LogCutter, type CutOptions, type CutSink } from "./cutter.ts";
 import { JsonLog } from "./json-log.ts";
 import { readLogLines } from "./log-input.ts";
@@ -63,6 +63,18 @@ function isLogArgument(arg: string): boolean {
   return existsSync(arg) && statSync(arg).isFile();
 }
 
+/** A log that cannot be read (missing, not gzip after all) is named in the one line the user sees. */
+async function readOrSay(input: string, reading: Promise<void>): Promise<void> {
+  try {
+    await reading;
+  } catch (e) {
+    if (e instanceof NsmError) throw e;
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === "ENOENT" ? "no such file" : err.code === "EISDIR" ? "is a folder" : err.message;
+    throw new BadLogError(`${input === "-" ? "standard input" : input}: ${why}`);
+  }
+}
+
 /** Runs the cut over the inputs in order, as if they were one concatenated stream. */
 export async function cutLogs(inputs: string[], options: CutOptions): Promise<void> {
   let pending = "";
@@ -91,7 +103,7 @@ export async function cutLogs(inputs: string[], options: CutOptions): Promise<vo
     for (const input of inputs) {
       let json: JsonLog | undefined;
       let first = true;
-      await readLogLines(
+      await readOrSay(input, readLogLines(
         input,
         (line) => {
           if (first && line.startsWith("{")) json = new JsonLog(cutter, sink);
@@ -102,7 +114,7 @@ export async function cutLogs(inputs: string[], options: CutOptions): Promise<vo
         async () => {
           if (pending.length >= FLUSH_CHARS) await flush();
         },
-      );
+      ));
     }
   } finally {
     await flush();

@@ -185,6 +185,16 @@ describe("the nsm cut command", () => {
     expect(fmt.stderr).toMatch(/%c is not supported.*NSM_ERR_BAD_TIME_FORMAT/);
   });
 
+  it("names a log it cannot read in its one line", () => {
+    writeFileSync(join(dir, "cut-short.log.gz"), gzipSync(DEMO).subarray(0, 40));
+    const missing = nsm(["cut", "uid", "nosuch.log"], { cwd: dir });
+    expect(missing.status).not.toBe(0);
+    expect(missing.stderr).toBe("nsm: nosuch.log: no such file (NSM_ERR_BAD_LOG)\n");
+    const broken = nsm(["cut", "uid", "cut-short.log.gz"], { cwd: dir });
+    expect(broken.status).not.toBe(0);
+    expect(broken.stderr).toMatch(/^nsm: cut-short\.log\.gz: unexpected end of file/);
+  });
+
   it("cuts nsm's JSON log like its TSV log", () => {
     const pcap = join(PROJECT_ROOT, "examples", "example.pcap");
     expect(nsm(["-r", pcap, "--logdir", "tsv"], { cwd: dir }).status).toBe(0);
