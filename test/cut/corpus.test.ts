@@ -53,7 +53,7 @@ function canonical(text: string): string {
     .replace(/\bC[A-Za-z0-9]{14,18}\b/g, (u) => uids.get(u) ?? (uids.set(u, `UID${uids.size + 1}`), `UID${uids.size}`));
 }
 
-describe.skipIf(!ZEEK_CORPUS)("nsm cut matches zeek-cut's baselines in the corpus", () => {
+describe.skipIf(!ZEEK_CORPUS)("nsm cut matches zeek-cut's baselines in the corpus", { timeout: 60_000 }, () => {
   const cases = ZEEK_CORPUS ? cutCases(ZEEK_CORPUS) : [];
 
   it("finds the zeek-cut cases", () => {

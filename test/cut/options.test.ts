@@ -151,7 +151,7 @@ describe("JSON logs", () => {
   });
 });
 
-describe("the nsm cut command", () => {
+describe("the nsm cut command", { timeout: 60_000 }, () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "nsm-cut-"));

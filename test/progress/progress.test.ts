@@ -36,7 +36,7 @@ describe("the progress bar's line", () => {
   });
 });
 
-describe("nsm -r on a terminal and in a pipe", () => {
+describe("nsm -r on a terminal and in a pipe", { timeout: 60_000 }, () => {
   it.skipIf(!hasScript)("draws the bar on a terminal, then wipes it and prints the summary", () => {
     const r = spawnSync("script", ["-qec", `"${process.execPath}" "${NSM_BIN}" -r big.pcap`, "/dev/null"], { cwd: dir, encoding: "utf8" });
     expect(r.status).toBe(0);

@@ -11,7 +11,7 @@ import { describeScript, listScripts } from "../../core/script/script-listing.ts
 import { BASE_SCRIPTS, POLICY_SCRIPTS } from "../../core/script/catalog.ts";
 import { nsm } from "../fixtures/nsm-bin.ts";
 
-describe("nsm events", () => {
+describe("nsm events", { timeout: 60_000 }, () => {
   it("lists exactly the runtime's events, each with its number of arguments", async () => {
     const listed = await eventSignatures();
     expect(listed.map((e) => e.name).sort()).toEqual(Object.keys(EVENTS).sort());
@@ -41,7 +41,7 @@ describe("nsm events", () => {
   });
 });
 
-describe("nsm scripts", () => {
+describe("nsm scripts", { timeout: 60_000 }, () => {
   it("takes a script's description from the first clause of its header comment", () => {
     expect(describeScript("policy/x/y", "// policy/x/y: does a thing. More.\n// Even more.\nimport x;")).toBe("does a thing");
     expect(describeScript("base/foo", "// foo.log: one row per foo, as Zeek writes it: the details\n// follow.\n")).toBe("foo.log: one row per foo, as Zeek writes it");
