@@ -55,7 +55,8 @@ export class Selection {
 }
 
 export class LogCutter {
-  private readonly format: TimeFormat;
+  /** Only made when times are converted: a ZEEK_CUT_TIMEFMT nsm cannot render matters only then. */
+  private readonly format: TimeFormat | undefined;
   private readonly breakDown: (epoch: number) => ReturnType<typeof utcTime>;
   private inputSeparator = "\t";
   private outputSeparator: string;
@@ -73,7 +74,7 @@ export class LogCutter {
     readonly options: CutOptions,
     private readonly sink: CutSink,
   ) {
-    this.format = new TimeFormat(options.timeFormat);
+    this.format = options.time === "none" ? undefined : new TimeFormat(options.timeFormat);
     this.breakDown = options.time === "local" ? localTime : utcTime;
     this.outputSeparator = options.separator ?? "\t";
   }
@@ -188,7 +189,7 @@ export class LogCutter {
       return field;
     }
     if (seconds === this.lastEpoch) return this.lastText;
-    const text = this.format.render(this.breakDown(seconds));
+    const text = this.format!.render(this.breakDown(seconds));
     if (text.length === 0 || text.length >= 100) {
       this.sink.warn("failed to convert timestamp (try a shorter format string)");
       return field;

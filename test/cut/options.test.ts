@@ -174,6 +174,7 @@ describe("the nsm cut command", { timeout: 60_000 }, () => {
     expect(nsm(["cut", "-u", "-D", "%H", "ts", "demo.log"], { cwd: dir, env }).stdout.split("\n")[0]).toBe("15");
     expect(nsm(["cut", "-D", "%H", "-u", "ts", "demo.log"], { cwd: dir, env }).stdout.split("\n")[0]).toBe("19");
     expect(nsm(["cut", "-u", "ts", "demo.log"], { cwd: dir, env: { ZEEK_CUT_TIMEFMT: "%T" } }).stdout.split("\n")[0]).toBe("19:06:07");
+    expect(nsm(["cut", "uid", "demo.log"], { cwd: dir, env: { ZEEK_CUT_TIMEFMT: "%c" } }).stdout).toBe(lines("C1", "C2"));
   });
 
   it("refuses a separator longer than one character and a format it cannot render", () => {
