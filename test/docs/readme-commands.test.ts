@@ -125,6 +125,17 @@ describe("the README convention", () => {
     );
   });
 
+  it.skipIf(labUnavailable(["ip", "ping", "tcpdump"], "apt-get install iproute2 iputils-ping tcpdump") !== "")(
+    "runs a live block on the lab's interface, interrupts it, and runs the commands after it",
+    async () => {
+      const r = await runLiveBlock("tcpdump -i eth0 -U -w live.pcap 2>/dev/null\nnsm -r live.pcap --logdir live-logs\nnsm cut -m id.orig_h id.resp_h proto live-logs/conn.log\n");
+      expect(r.status, r.output).toBe(0);
+      // The client's pings, caught on the server's interface (IPv6 neighbour chatter may come too).
+      expect(r.output).toMatch(/^id\.orig_h\tid\.resp_h\tproto\n(.*\n)*10\.93\.0\.2\t10\.93\.0\.1\ticmp\n/m);
+    },
+    60_000,
+  );
+
   afterAll(() => {
     if (liveSkip) console.log(`README live blocks skipped: ${liveSkip}`);
   });
