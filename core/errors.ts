@@ -37,6 +37,20 @@ export class UnknownScriptError extends NsmError {
   }
 }
 
+/** `nsm cut`: a time format with a conversion nsm's strftime does not do. */
+export class BadTimeFormatError extends NsmError {
+  constructor(message: string) {
+    super("NSM_ERR_BAD_TIME_FORMAT", message);
+  }
+}
+
+/** `nsm cut`: a log whose header is broken in a way zeek-cut also stops at. */
+export class BadLogError extends NsmError {
+  constructor(message: string) {
+    super("NSM_ERR_BAD_LOG", message);
+  }
+}
+
 export function describeError(err: unknown): string {
   if (err instanceof NsmError) return `nsm: ${err.message} (${err.code})`;
   if (err instanceof Error) return `nsm: ${err.message}`;

@@ -3,7 +3,7 @@
 // and at end of input every open connection is flushed and zeek_done runs, as in Zeek.
 import { Packet, type RawFrame } from "./packet.ts";
 import type { Options } from "./options.ts";
-import { readCapture, type CaptureResult } from "./capture/reader.ts";
+import { readCapture, type CaptureResult, type ReadProgress } from "./capture/reader.ts";
 import { PacketDecoder } from "./decode/decoder.ts";
 import { compileFilter } from "./filter/compile.ts";
 import { ConnectionTable } from "./connection-table.ts";
@@ -36,12 +36,19 @@ export interface RunOptions {
   /** Informational lines (reloads). */
   notice?: (line: string) => void;
   print?: (line: string) => void;
+  /** Kept up to date while the capture is read (a progress display watches it). */
+  progress?: ReadProgress;
 }
 
 export interface RunSummary {
   capture: CaptureResult;
   connections: number;
   decoder: Record<string, number>;
+  /** Events delivered to scripts. */
+  events: number;
+  weirds: number;
+  /** Rows written per log file. */
+  logs: { log: string; rows: number }[];
 }
 
 export async function runTrace(run: RunOptions): Promise<RunSummary> {
@@ -98,11 +105,18 @@ export async function runTrace(run: RunOptions): Promise<RunSummary> {
   let capture: CaptureResult;
   runtime.start();
   try {
-    capture = await readCapture(run.source, onFrame);
+    capture = await readCapture(run.source, onFrame, run.progress);
   } finally {
     await reloader?.close();
     table.flushAll();
     runtime.finish();
   }
-  return { capture, connections: table.created, decoder: { ...decoder.stats } };
+  return {
+    capture,
+    connections: table.created,
+    decoder: { ...decoder.stats },
+    events: runtime.eventsDispatched,
+    weirds: runtime.weirdsReported,
+    logs: runtime.streams.rowCounts(),
+  };
 }

@@ -17,13 +17,26 @@ export interface CaptureResult {
   truncated?: string;
 }
 
+/**
+ * How far a read has got, for a progress display: updated once per chunk read (every few MB), never
+ * per packet, so watching costs the reader nothing.
+ */
+export interface ReadProgress {
+  /** Bytes read from the input so far. */
+  bytes: number;
+  /** Packets handed over so far (as of the last chunk). */
+  packets: number;
+  /** The input's size, when known. */
+  size: number | undefined;
+}
+
 const READ_BYTES = 4 * 1024 * 1024;
 
 /** Streams every frame of a pcap or pcapng file (or standard input for "-") to onFrame, in file order. Throws NotACaptureError (core/errors.ts) only when the input is not a capture at all. */
-export async function readCapture(source: string, onFrame: (frame: RawFrame) => void): Promise<CaptureResult> {
+export async function readCapture(source: string, onFrame: (frame: RawFrame) => void, progress?: ReadProgress): Promise<CaptureResult> {
   const input = openCaptureInput(source);
   try {
-    return await scanInput(input, onFrame);
+    return await scanInput(input, onFrame, progress ?? { bytes: 0, packets: 0, size: undefined });
   } finally {
     input.close();
   }
@@ -38,7 +51,8 @@ export function scanCapture(name: string, bytes: Uint8Array, onFrame: (frame: Ra
   return resultOf(scanner, scanner.broken ?? (pos < bytes.length ? scanner.describeCut(pos, bytes.length) : undefined));
 }
 
-async function scanInput(input: CaptureInput, onFrame: (frame: RawFrame) => void): Promise<CaptureResult> {
+async function scanInput(input: CaptureInput, onFrame: (frame: RawFrame) => void, progress: ReadProgress): Promise<CaptureResult> {
+  progress.size = input.size;
   // Big enough for the largest legal pcapng block; a plain read fills only READ_BYTES of it.
   const bytes = Buffer.allocUnsafe(MAX_BLOCK);
   const buf: ReadBuffer = { bytes, view: new DataView(bytes.buffer, bytes.byteOffset, bytes.length), base: 0 };
@@ -56,11 +70,13 @@ async function scanInput(input: CaptureInput, onFrame: (frame: RawFrame) => void
     // A scanner leaves at most one incomplete record, never larger than the buffer, so there is room.
     const n = await input.read(bytes, filled, Math.min(READ_BYTES, bytes.length - filled));
     filled += n;
+    progress.bytes += n;
     if (scanner === undefined) {
       if (filled < 4 && n > 0) continue;
       scanner = scannerFor(input.name, buf, filled, frame, onFrame);
     }
     pos = scanner.scan(pos, filled);
+    progress.packets = scanner.packets;
     if (scanner.broken !== undefined) return resultOf(scanner, scanner.broken);
     if (n === 0) return resultOf(scanner, pos < filled ? scanner.describeCut(pos, filled) : undefined);
   }

@@ -22,6 +22,8 @@ interface Stream {
   checks: ((v: unknown) => boolean)[];
   policies: PolicyRef[];
   writer: LogWriter | undefined;
+  /** Rows written under this id, across reloads (for the run's summary). */
+  rows: number;
 }
 
 const PATH = /^[A-Za-z0-9_-]+$/;
@@ -129,6 +131,7 @@ export class LogStreams {
       checks: cols.map((c) => checkFor(c.type)),
       policies: policy ? [policy] : [],
       writer,
+      rows: old?.rows ?? 0,
     });
   }
 
@@ -173,6 +176,12 @@ export class LogStreams {
       row[i] = v as LogValue;
     }
     (s.writer ??= openLogWriter({ path: s.path, columns: s.columns }, this.logs)).write(row);
+    s.rows++;
+  }
+
+  /** Rows written per log file name (`conn.log`), for logs that got any. */
+  rowCounts(): { log: string; rows: number }[] {
+    return [...this.streams.values()].filter((s) => s.rows > 0).map((s) => ({ log: `${s.path}.log`, rows: s.rows }));
   }
 
   /** A script's host was replaced (reload): its policy hooks go with it. */

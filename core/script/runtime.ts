@@ -61,6 +61,9 @@ export class ScriptRuntime implements ScriptServices, ConnectionEvents {
   private readonly order = new Map<ScriptHost, number>();
   readonly streams: LogStreams;
   time = 0;
+  /** Events delivered to scripts, and weirds reported (after sampling), for the run's summary. */
+  eventsDispatched = 0;
+  weirdsReported = 0;
 
   constructor(private readonly opts: RuntimeOptions) {
     for (const name of Object.keys(EVENTS) as EventName[]) {
@@ -128,6 +131,7 @@ export class ScriptRuntime implements ScriptServices, ConnectionEvents {
   dispatch(event: EventName, args: readonly unknown[]): void {
     const list = this.entries[event];
     this.dispatching++;
+    this.eventsDispatched++;
     for (let i = 0; i < list.length; i++) list[i].host.invoke(list[i].ref, args);
     this.dispatching--;
     if (this.dispatching === 0 && this.pendingWeirds.length > 0) this.raisePendingWeirds();
@@ -209,6 +213,7 @@ export class ScriptRuntime implements ScriptServices, ConnectionEvents {
     if (this.listening.analyzer_confirmation) this.dispatch("analyzer_confirmation", [connectionRecord(c), analyzer]);
   }
   weird(name: string, c: Connection | undefined, addl: string, source: string): void {
+    this.weirdsReported++;
     if (c === undefined) {
       if (this.listening.net_weird) this.dispatch("net_weird", [name, addl, source]);
     } else if (this.listening.conn_weird) {
