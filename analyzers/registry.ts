@@ -6,6 +6,7 @@ import type { TcpSession } from "./conn/tcp-session.ts";
 import { DnsAnalyzer, DNS_UDP_PORTS, DNS_TCP_PORTS } from "./dns/analyzer.ts";
 import { DhcpAnalyzer, DHCP_PORTS } from "./dhcp/analyzer.ts";
 import { NtpAnalyzer, NTP_PORTS } from "./ntp/analyzer.ts";
+import { SnmpAnalyzer, SNMP_PORTS } from "./snmp/analyzer.ts";
 
 interface PortAnalyzer {
   transport: "tcp" | "udp";
@@ -18,6 +19,7 @@ const PORT_ANALYZERS: PortAnalyzer[] = [
   { transport: "tcp", ports: DNS_TCP_PORTS, create: (c, h) => new DnsAnalyzer(c, h) },
   { transport: "udp", ports: DHCP_PORTS, create: () => new DhcpAnalyzer() },
   { transport: "udp", ports: NTP_PORTS, create: () => new NtpAnalyzer() },
+  { transport: "udp", ports: SNMP_PORTS, create: (_c, h) => new SnmpAnalyzer(h) },
 ];
 
 export function attachPortAnalyzers(c: Connection, host: SessionHost): void {
