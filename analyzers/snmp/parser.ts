@@ -158,8 +158,8 @@ class MessageParser {
     const ur = u.r;
     ur.enter(BerTag.SEQUENCE);
     const AuthoritativeEngineID = ur.octets();
-    const AuthoritativeEngineBoots = u.int();
-    const AuthoritativeEngineTime = u.int();
+    const AuthoritativeEngineBoots = u.count();
+    const AuthoritativeEngineTime = u.count();
     const UserName = ur.octets();
     const AuthenticationParameters = ur.octets();
     const PrivacyParameters = ur.octets();
@@ -179,15 +179,15 @@ class MessageParser {
     r.into();
     if (common !== undefined) {
       const request_id = this.int();
-      const error_status = this.int();
-      const error_index = this.int();
+      const error_status = this.count();
+      const error_index = this.count();
       const bindings = this.bindings();
       return r.ok ? { name: common, header, pdu: { request_id, error_status, error_index, bindings } } : undefined;
     }
     if (tag === PduTag.TRAP) {
       const enterprise = r.oid(this.netWeirds);
       const agent = r.expect(AppTag.IP_ADDRESS) ? this.address() : "";
-      const generic_trap = this.int();
+      const generic_trap = this.count();
       const specific_trap = this.int();
       const time_stamp = this.count(AppTag.TIMETICKS);
       const bindings = this.bindings();
@@ -253,12 +253,16 @@ class MessageParser {
     return `${s.charCodeAt(0)}.${s.charCodeAt(1)}.${s.charCodeAt(2)}.${s.charCodeAt(3)}`;
   }
 
-  /** A Zeek `int` field: signed, at most nine octets. */
+  /** A field whose range has negative values (request-id, specific-trap): signed, at most nine octets. */
   int(tag: number = BerTag.INTEGER): number {
     return this.narrowField(this.r.signed(tag));
   }
 
-  /** A Zeek `count` field: unsigned, at most nine octets. */
+  /**
+   * A field whose range is non-negative (counts, error status and index, msgID, engine boots and
+   * time, ...): read as unsigned, as Zeek reads them, so a sender that leaves out the sign octet
+   * (the corpus's v3 trace encodes 221 as the single octet 0xdd) still reads right.
+   */
   count(tag: number = BerTag.INTEGER): number {
     return this.narrowField(this.r.unsigned(tag));
   }
