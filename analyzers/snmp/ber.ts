@@ -58,6 +58,8 @@ export class BerReader {
   constructed = false;
   contentStart = 0;
   contentEnd = 0;
+  /** A lenient header() met a length past the data and read on up to the data's end. */
+  overrun = "";
   private depth = 0;
 
   constructor(
@@ -92,9 +94,11 @@ export class BerReader {
 
   /**
    * Reads the next element's identifier and length; its content is [contentStart, contentEnd),
-   * and the reader stands at contentStart. False once anything failed.
+   * and the reader stands at contentStart. False once anything failed. `lenient` takes a length
+   * past the data as reaching to the data's end (noted in `overrun`), as Zeek does for the
+   * outermost SEQUENCE of a datagram cut short.
    */
-  header(): boolean {
+  header(lenient = false): boolean {
     if (this.failure !== undefined) return false;
     const d = this.data;
     let p = this.pos;
@@ -121,7 +125,11 @@ export class BerReader {
       length = 0;
       for (let i = 0; i < octets; i++) length = length * 256 + d[p++];
     }
-    if (length > this.end - p) return this.failAt(BerWeird.lyingLength, `${length} > ${this.end - p}`);
+    if (length > this.end - p) {
+      if (!lenient) return this.failAt(BerWeird.lyingLength, `${length} > ${this.end - p}`);
+      this.overrun = `${length} > ${this.end - p}`;
+      length = this.end - p;
+    }
     this.tag = id;
     this.tagNumber = number;
     this.constructed = (id & CONSTRUCTED) !== 0;
@@ -137,8 +145,8 @@ export class BerReader {
   }
 
   /** Reads a header and checks its identifier octet. */
-  expect(tag: number): boolean {
-    if (!this.header()) return false;
+  expect(tag: number, lenient = false): boolean {
+    if (!this.header(lenient)) return false;
     if (this.tag === tag) return true;
     return this.failAt(BerWeird.unexpectedTag, `0x${hex(this.tag)} for 0x${hex(tag)}`);
   }
@@ -152,8 +160,8 @@ export class BerReader {
    * Enters a constructed element (of identifier `tag`, or of any when -1): reads within its
    * content until leave(). Returns what leave() needs: the enclosing window's end.
    */
-  enter(tag: number): number {
-    if (!(tag < 0 ? this.header() : this.expect(tag))) return this.end;
+  enter(tag: number, lenient = false): number {
+    if (!(tag < 0 ? this.header(lenient) : this.expect(tag, lenient))) return this.end;
     return this.into();
   }
 

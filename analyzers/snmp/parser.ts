@@ -4,7 +4,7 @@
 // scoped PDU in clear or encrypted). PDUs of RFC 1157 and RFC 3416. Never throws: a failure is a
 // weird's name; Zeek raises no event for a message it could not read to the end of its PDU.
 import type * as Api from "nsm";
-import { BerReader, BerTag, type NetWeird } from "./ber.ts";
+import { BerReader, BerTag, BerWeird, type NetWeird } from "./ber.ts";
 
 export const enum PduTag {
   GET_REQUEST = 0xa0,
@@ -78,6 +78,10 @@ export function parseSnmpMessage(data: Uint8Array, offset: number, length: numbe
   const p = new MessageParser(new BerReader(data, start, end));
   const event = p.message();
   const r = p.r;
+  if (r.ok && r.overrun !== "") {
+    // The message read to its end within the data: Zeek raises its event; the length still lied.
+    return { event, headerRead: p.headerRead, failure: BerWeird.lyingLength, failureAddl: r.overrun, netWeirds: p.netWeirds };
+  }
   return { event: r.ok ? event : undefined, headerRead: p.headerRead, failure: r.failure, failureAddl: r.failureAddl, netWeirds: p.netWeirds };
 }
 
@@ -89,7 +93,7 @@ class MessageParser {
 
   message(): SnmpEvent | undefined {
     const r = this.r;
-    r.enter(BerTag.SEQUENCE);
+    r.enter(BerTag.SEQUENCE, true);
     const version = this.count();
     if (!r.ok) return undefined;
     switch (version) {
