@@ -14,6 +14,8 @@ export const POLICY_SCRIPTS = [
   "policy/conn/community-id-logging",
   "policy/dns/auth-addl",
   "policy/dns/log-original-query-case",
+  "policy/snmp/varbinds",
+  "policy/snmp/default-communities",
 ];
 
 /** Core options a bundled policy changes when it is loaded (Zeek's `redef` in the policy). */
