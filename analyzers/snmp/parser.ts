@@ -148,8 +148,9 @@ class MessageParser {
       this.headerRead = true;
       return this.pdu(header);
     }
-    // Zeek raises these while the header is still being read, before it has the USM's fields.
-    if (!r.header()) return undefined;
+    // Zeek raises these while the header is still being read, before it has the USM's fields, and
+    // reads no further than the element's identifier and length.
+    if (!r.header(true)) return undefined;
     this.headerRead = true;
     if (next === BerTag.OCTET_STRING) return { name: "snmp_encrypted_pdu", header };
     return { name: "snmp_unknown_scoped_pdu", header, tag: next };

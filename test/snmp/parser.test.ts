@@ -117,6 +117,13 @@ describe("v3 (RFC 3412, USM of RFC 3414)", () => {
     expect(r.headerRead).toBe(true);
   });
 
+  it("raises the encrypted PDU's event even when the datagram was cut short, with a weird", () => {
+    const whole = v3({ flags: 7, scoped: octets("0123456789abcdef") });
+    const r = parse(whole.slice(0, whole.length - 6));
+    expect(r.event?.name).toBe("snmp_encrypted_pdu");
+    expect(r.failure).toBe("snmp_length_exceeds_data");
+  });
+
   it("names an unknown scoped PDU by its tag", () => {
     expect(parse(v3({ scoped: tlv(0x02, [1]) })).event).toMatchObject({ name: "snmp_unknown_scoped_pdu", tag: 0x02 });
   });

@@ -100,19 +100,15 @@ on("snmp_get_bulk_request", (c, o, h, p) => {
   bindings(p.bindings);
 });
 
-on("snmp_unknown_pdu", (c, o, h, tag) => {
-  print("snmp_unknown_pdu");
-  conn(c, o);
+function tagged(name: string, c: Connection, isOrig: boolean, h: SnmpHeader, tag: number): void {
+  print(name);
+  conn(c, isOrig);
   header(h);
   print(`  tag: ${tag}`);
-});
+}
 
-on("snmp_unknown_scoped_pdu", (c, o, h, tag) => {
-  print("snmp_unknown_scoped_pdu");
-  conn(c, o);
-  header(h);
-  print(`  tag: ${tag}`);
-});
+on("snmp_unknown_pdu", (c, o, h, tag) => tagged("snmp_unknown_pdu", c, o, h, tag));
+on("snmp_unknown_scoped_pdu", (c, o, h, tag) => tagged("snmp_unknown_scoped_pdu", c, o, h, tag));
 
 on("snmp_encrypted_pdu", (c, o, h) => {
   print("snmp_encrypted_pdu");
