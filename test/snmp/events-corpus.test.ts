@@ -10,16 +10,16 @@ import { fileURLToPath } from "node:url";
 import { runTrace } from "../../core/run.ts";
 import { defaultOptions } from "../../core/options.ts";
 import { resolveScript } from "../../core/script/catalog.ts";
+import { CORPUS } from "./corpus.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const corpus = join(here, "..", "..", "..", "..", "shared", "corpus", "zeek");
 
 async function printed(trace: string, script: string, ignoreChecksums = false): Promise<string[]> {
   const lines: string[] = [];
   const options = defaultOptions();
   options.ignore_checksums = ignoreChecksums;
   await runTrace({
-    source: join(corpus, "traces", trace),
+    source: join(CORPUS, "traces", trace),
     options,
     localNets: [],
     logs: { dir: mkdtempSync(join(tmpdir(), "nsm-snmp-events-")), format: "tsv" },
@@ -31,11 +31,11 @@ async function printed(trace: string, script: string, ignoreChecksums = false): 
 
 /** A baseline without btest's banner line. */
 function baseline(path: string): string[] {
-  const lines = readFileSync(join(corpus, "baselines", path), "utf8").split("\n");
+  const lines = readFileSync(join(CORPUS, "baselines", path), "utf8").split("\n");
   return lines.slice(1, lines.at(-1) === "" ? -1 : undefined);
 }
 
-describe.skipIf(!existsSync(corpus))("SNMP events against Zeek's event dumps", () => {
+describe.skipIf(!existsSync(CORPUS))("SNMP events against Zeek's event dumps", () => {
   it.each([
     ["snmp/snmpv1_get.pcap", "scripts.base.protocols.snmp.v1/out1"],
     ["snmp/snmpv1_get_short.pcap", "scripts.base.protocols.snmp.v1/out2"],

@@ -4,12 +4,14 @@
 // stay fast on any input. Seeded, so a failure replays.
 import { describe, expect, it } from "vitest";
 import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { parseSnmpMessage } from "../../analyzers/snmp/parser.ts";
 import { mutate, prng } from "../dns/fuzz-inputs.ts";
 import { readDnsMessages } from "../dns/trace-messages.ts";
 import { binding, community, int, NULL, octets, oid, pdu, scopedPdu, seq, tlv, uint, v3 } from "./ber-builder.ts";
+import { CORPUS } from "./corpus.ts";
 
-const TRACES = "/work/shared/corpus/zeek/traces/snmp";
+const TRACES = join(CORPUS, "traces", "snmp");
 
 function seeds(): Uint8Array[] {
   const fromTraces = readdirSync(TRACES)

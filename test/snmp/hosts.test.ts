@@ -4,16 +4,16 @@
 import { describe, expect, it } from "vitest";
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { runTrace } from "../../core/run.ts";
 import { defaultOptions } from "../../core/options.ts";
 import { resolveScript } from "../../core/script/catalog.ts";
 import { PcapWriter } from "../../core/capture/pcap-writer.ts";
 import { frameAt } from "../fixtures/pipeline.ts";
 import { binding, community, NULL, octets, pdu, uint } from "./ber-builder.ts";
+import { CORPUS } from "./corpus.ts";
 
-const traces = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..", "shared", "corpus", "zeek", "traces");
+const traces = join(CORPUS, "traces");
 const POLICIES = ["policy/snmp/varbinds", "policy/snmp/default-communities"];
 
 /** A get and its response: a Counter64 of 2^63 + 1, and a sysDescr and community that are not text. */

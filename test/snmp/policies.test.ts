@@ -4,22 +4,21 @@
 import { describe, expect, it } from "vitest";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { runTrace } from "../../core/run.ts";
 import { defaultOptions } from "../../core/options.ts";
 import { resolveScript } from "../../core/script/catalog.ts";
 import { logRows } from "../fixtures/logs.ts";
 import { frameAt, runPipeline } from "../fixtures/pipeline.ts";
 import { binding, community, NULL, octets, pdu, type Bytes } from "./ber-builder.ts";
+import { CORPUS } from "./corpus.ts";
 
-const corpus = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..", "shared", "corpus", "zeek");
 
 /** Zeek's dump as one line per PDU: request id, then oid=value for each binding. */
 function pdusFromDump(path: string): string[] {
   const out: string[] = [];
   let oid = "";
-  for (const line of readFileSync(join(corpus, "baselines", path), "utf8").split("\n").slice(1)) {
+  for (const line of readFileSync(join(CORPUS, "baselines", path), "utf8").split("\n").slice(1)) {
     const id = /^ {4}request_id: +(\d+)$/.exec(line);
     if (id) out.push(id[1]);
     const o = /^ {4}oid: (.*)$/.exec(line);
@@ -42,7 +41,7 @@ function pdusFromLog(file: string): string[] {
   });
 }
 
-describe.skipIf(!existsSync(corpus))("policy/snmp/varbinds on the corpus traces", () => {
+describe.skipIf(!existsSync(CORPUS))("policy/snmp/varbinds on the corpus traces", () => {
   it.each([
     ["snmp/snmpv1_get.pcap", "scripts.base.protocols.snmp.v1/out1"],
     ["snmp/snmpv1_get_short.pcap", "scripts.base.protocols.snmp.v1/out2"],
@@ -53,7 +52,7 @@ describe.skipIf(!existsSync(corpus))("policy/snmp/varbinds on the corpus traces"
     ["snmp/snmpv3_get_next.pcap", "scripts.base.protocols.snmp.v3/out1"],
   ])("%s", async (trace, dump) => {
     const dir = mkdtempSync(join(tmpdir(), "nsm-snmp-varbinds-"));
-    await runTrace({ source: join(corpus, "traces", trace), options: defaultOptions(), localNets: [], logs: { dir, format: "tsv" }, scripts: [resolveScript("policy/snmp/varbinds")] });
+    await runTrace({ source: join(CORPUS, "traces", trace), options: defaultOptions(), localNets: [], logs: { dir, format: "tsv" }, scripts: [resolveScript("policy/snmp/varbinds")] });
     const want = pdusFromDump(dump);
     expect(want.length).toBeGreaterThan(0);
     expect(pdusFromLog(join(dir, "snmp_varbinds.log"))).toEqual(want);

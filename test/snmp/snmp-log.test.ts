@@ -6,15 +6,14 @@
 import { describe, expect, it } from "vitest";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { runTrace } from "../../core/run.ts";
 import { defaultOptions } from "../../core/options.ts";
 import { logRows, type LogRow } from "../fixtures/logs.ts";
 import { frameAt, runPipeline } from "../fixtures/pipeline.ts";
 import { binding, community, int, NULL, octets, pdu, scopedPdu, seq, tlv, uint, v3, type Bytes } from "./ber-builder.ts";
+import { CORPUS } from "./corpus.ts";
 
-const corpus = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..", "shared", "corpus", "zeek");
 
 interface Expected {
   community: string;
@@ -30,7 +29,7 @@ function expectedFromDump(path: string): Map<string, Expected> {
   const sessions = new Map<string, Expected>();
   let current: Expected | undefined;
   let event = "";
-  for (const line of readFileSync(join(corpus, "baselines", path), "utf8").split("\n").slice(1)) {
+  for (const line of readFileSync(join(CORPUS, "baselines", path), "utf8").split("\n").slice(1)) {
     if (/^snmp_/.test(line)) event = line;
     const id = /orig_p=(\d+)\//.exec(line);
     if (id) {
@@ -53,11 +52,11 @@ function expectedFromDump(path: string): Map<string, Expected> {
 
 async function logsOf(trace: string): Promise<{ snmp: LogRow[]; conn: LogRow[]; weird: LogRow[] }> {
   const dir = mkdtempSync(join(tmpdir(), "nsm-snmp-log-"));
-  await runTrace({ source: join(corpus, "traces", trace), options: defaultOptions(), localNets: [], logs: { dir, format: "tsv" } });
+  await runTrace({ source: join(CORPUS, "traces", trace), options: defaultOptions(), localNets: [], logs: { dir, format: "tsv" } });
   return { snmp: logRows(join(dir, "snmp.log")), conn: logRows(join(dir, "conn.log")), weird: logRows(join(dir, "weird.log")) };
 }
 
-describe.skipIf(!existsSync(corpus))("snmp.log for the corpus traces, against Zeek's event dumps", () => {
+describe.skipIf(!existsSync(CORPUS))("snmp.log for the corpus traces, against Zeek's event dumps", () => {
   it.each([
     ["snmp/snmpv1_get.pcap", "scripts.base.protocols.snmp.v1/out1", "1"],
     ["snmp/snmpv1_get_short.pcap", "scripts.base.protocols.snmp.v1/out2", "1"],
