@@ -9,6 +9,7 @@ import { NtpAnalyzer, NTP_PORTS } from "./ntp/analyzer.ts";
 import { NetbiosNameAnalyzer, NETBIOS_NS_PORTS } from "./netbios/name-analyzer.ts";
 import { NetbiosDatagramAnalyzer, NETBIOS_DGM_PORTS } from "./netbios/datagram-analyzer.ts";
 import { NetbiosSessionAnalyzer, NETBIOS_SSN_PORTS } from "./netbios/session-analyzer.ts";
+import { SnmpAnalyzer, SNMP_PORTS } from "./snmp/analyzer.ts";
 
 interface PortAnalyzer {
   transport: "tcp" | "udp";
@@ -25,6 +26,7 @@ const PORT_ANALYZERS: PortAnalyzer[] = [
   { transport: "udp", ports: NETBIOS_NS_PORTS, create: (c, h) => new NetbiosNameAnalyzer(c, h) },
   { transport: "udp", ports: NETBIOS_DGM_PORTS, create: (_c, h) => new NetbiosDatagramAnalyzer(h) },
   { transport: "tcp", ports: NETBIOS_SSN_PORTS, create: (_c, h) => new NetbiosSessionAnalyzer(h) },
+  { transport: "udp", ports: SNMP_PORTS, create: (_c, h) => new SnmpAnalyzer(h) },
 ];
 
 export function attachPortAnalyzers(c: Connection, host: SessionHost): void {

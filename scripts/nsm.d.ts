@@ -814,3 +814,165 @@ export interface Events {
   /** Any DHCP message; `is_orig` is true for one from the flow's originator. */
   dhcp_message: [c: Connection, is_orig: boolean, msg: DhcpMsg, options: DhcpOptions];
 }
+
+// ---- SNMP -----------------------------------------------------------------------------------
+// The SNMP analyzer's events (Zeek's events.bif for SNMP, same names and argument orders) and the
+// records they carry (Zeek's SNMP:: record types, same field names). Strings are byte strings (one
+// character per byte). Zeek `int` fields are signed, `count` fields unsigned; a value that a
+// number cannot hold exactly (beyond 2^53, as a Counter64 may be) comes as a bigint.
+
+/** An integer that is a bigint only when a number would lose precision. */
+export type SnmpInteger = number | bigint;
+
+/** SNMPv1 (version 0): the community. */
+export interface SnmpHeaderV1 {
+  community: string;
+}
+
+/** SNMPv2c (version 1): the community. */
+export interface SnmpHeaderV2 {
+  community: string;
+}
+
+/** The context of a plaintext SNMPv3 scoped PDU. */
+export interface SnmpScopedPduContext {
+  engine_id: string;
+  name: string;
+}
+
+/** The User-based Security Model's parameters (RFC 3414), field names as Zeek's. */
+export interface SnmpUserSecurityParameters {
+  AuthoritativeEngineID: string;
+  AuthoritativeEngineBoots: number;
+  AuthoritativeEngineTime: number;
+  UserName: string;
+  /** The HMAC as sent (12 zero bytes in a message being authenticated, or empty). */
+  AuthenticationParameters: string;
+  /** The privacy salt (empty without privacy). */
+  PrivacyParameters: string;
+}
+
+/** SNMPv3 (version 3): the message header (RFC 3412). */
+export interface SnmpHeaderV3 {
+  /** msgID. */
+  id: number;
+  max_size: number;
+  /** msgFlags' first octet. */
+  flags: number;
+  auth_flag: boolean;
+  priv_flag: boolean;
+  reportable_flag: boolean;
+  /** 3 is the USM. */
+  security_model: number;
+  /** msgSecurityParameters as sent (for the USM, a BER sequence). */
+  security_params: string;
+  /** Set when the scoped PDU is in clear. */
+  pdu_context?: SnmpScopedPduContext;
+  /** Set for the USM when the scoped PDU is in clear (as Zeek 9 delivers it: not with an encrypted PDU). */
+  user_security_parameters?: SnmpUserSecurityParameters;
+}
+
+/** Zeek's SNMP::Header: `version` says which of v1, v2, v3 is set. */
+export interface SnmpHeader {
+  /** 0 for v1, 1 for v2c, 3 for v3. */
+  version: number;
+  v1?: SnmpHeaderV1;
+  v2?: SnmpHeaderV2;
+  v3?: SnmpHeaderV3;
+}
+
+/**
+ * A variable binding's value (Zeek's SNMP::ObjectValue): `tag` is the value's BER identifier
+ * octet and says which member is set. 0x02 INTEGER: `signed`; 0x41 Counter32, 0x42 Gauge32
+ * (Unsigned32), 0x43 TimeTicks, 0x46 Counter64: `unsigned`; 0x40 IpAddress: `address` ("::" when
+ * not four bytes, as Zeek); 0x06: `oid`; 0x04 OCTET STRING, 0x44 Opaque and any other tag:
+ * `octets` (the content as sent); 0x05 NULL (unSpecified), 0x80 noSuchObject, 0x81
+ * noSuchInstance, 0x82 endOfMibView: nothing else.
+ */
+export interface SnmpObjectValue {
+  tag: number;
+  oid?: string;
+  signed?: SnmpInteger;
+  unsigned?: SnmpInteger;
+  address?: Addr;
+  octets?: string;
+}
+
+/** One variable binding: an OID in dotted decimal and its value. */
+export interface SnmpBinding {
+  oid: string;
+  value: SnmpObjectValue;
+}
+
+/** The PDU of get, get-next, response, set, v2 trap, inform and report (Zeek's SNMP::PDU). */
+export interface SnmpPdu {
+  request_id: number;
+  error_status: number;
+  error_index: number;
+  bindings: SnmpBinding[];
+}
+
+/** An SNMPv1 Trap-PDU (RFC 1157). */
+export interface SnmpTrapPdu {
+  enterprise: string;
+  /** agent-addr ("::" when not four bytes). */
+  agent: Addr;
+  generic_trap: number;
+  specific_trap: number;
+  /** TimeTicks (hundredths of a second) since the agent's (re)initialisation. */
+  time_stamp: number;
+  bindings: SnmpBinding[];
+}
+
+/** A GetBulkRequest-PDU (RFC 3416). */
+export interface SnmpBulkPdu {
+  request_id: number;
+  non_repeaters: number;
+  max_repetitions: number;
+  bindings: SnmpBinding[];
+}
+
+/** An snmp.log row as base/snmp builds it (Zeek's SNMP::Info). */
+export interface SnmpInfo {
+  ts: Time;
+  uid: string;
+  id: ConnId;
+  duration: Interval;
+  version: string;
+  community?: string;
+  get_requests: number;
+  get_bulk_requests: number;
+  get_responses: number;
+  set_requests: number;
+  display_string?: string;
+  up_since?: Time;
+  [column: string]: unknown;
+}
+
+export interface Connection {
+  /** The SNMP session's row being built (base/snmp), as Zeek's `c$snmp`. */
+  snmp?: SnmpInfo;
+}
+
+export interface Events {
+  snmp_get_request: [c: Connection, is_orig: boolean, header: SnmpHeader, pdu: SnmpPdu];
+  snmp_get_next_request: [c: Connection, is_orig: boolean, header: SnmpHeader, pdu: SnmpPdu];
+  snmp_get_bulk_request: [c: Connection, is_orig: boolean, header: SnmpHeader, pdu: SnmpBulkPdu];
+  /** A Response-PDU (GetResponse in v1). */
+  snmp_response: [c: Connection, is_orig: boolean, header: SnmpHeader, pdu: SnmpPdu];
+  snmp_set_request: [c: Connection, is_orig: boolean, header: SnmpHeader, pdu: SnmpPdu];
+  /** An SNMPv1 trap. */
+  snmp_trap: [c: Connection, is_orig: boolean, header: SnmpHeader, pdu: SnmpTrapPdu];
+  /** An SNMPv2 trap. */
+  snmp_trapV2: [c: Connection, is_orig: boolean, header: SnmpHeader, pdu: SnmpPdu];
+  snmp_inform_request: [c: Connection, is_orig: boolean, header: SnmpHeader, pdu: SnmpPdu];
+  snmp_report: [c: Connection, is_orig: boolean, header: SnmpHeader, pdu: SnmpPdu];
+  /** A PDU of a type not known (`tag` is its identifier octet). */
+  snmp_unknown_pdu: [c: Connection, is_orig: boolean, header: SnmpHeader, tag: number];
+  /** An SNMPv3 scoped PDU neither in clear (a SEQUENCE) nor encrypted (an OCTET STRING). */
+  snmp_unknown_scoped_pdu: [c: Connection, is_orig: boolean, header: SnmpHeader, tag: number];
+  /** An SNMPv3 scoped PDU encrypted (authPriv). */
+  snmp_encrypted_pdu: [c: Connection, is_orig: boolean, header: SnmpHeader];
+  /** A message whose version is none of 0, 1, 3. */
+  snmp_unknown_header_version: [c: Connection, is_orig: boolean, version: number];
+}

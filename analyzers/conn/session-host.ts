@@ -19,6 +19,8 @@ export interface SessionHost {
   readonly options: Options;
   readonly networkTime: number;
   weird(conn: Connection, name: string, addl?: string, source?: string): void;
+  /** A weird outside any connection (Zeek's reporter weirds without a connection). */
+  netWeird(name: string, addl?: string, source?: string): void;
   /** Schedules a timer; `gen` is the owner's to interpret (the analyzer's slot for Analyzer). */
   addTimer(conn: Connection, due: number, kind: TimerKind, gen: number): void;
   /** Cancels the connection's pending timers of these kinds. */

@@ -6,7 +6,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UnknownScriptError } from "../errors.ts";
 
-export const BASE_SCRIPTS = ["base/conn.ts", "base/weird.ts", "base/dns.ts", "base/dhcp.ts", "base/netbios.ts"];
+export const BASE_SCRIPTS = ["base/conn.ts", "base/weird.ts", "base/dns.ts", "base/dhcp.ts", "base/netbios.ts", "base/snmp.ts"];
 
 export const POLICY_SCRIPTS = [
   "policy/conn/mac-logging",
@@ -16,6 +16,8 @@ export const POLICY_SCRIPTS = [
   "policy/dns/log-original-query-case",
   "policy/netbios/host-inventory",
   "policy/dhcp/sub-opts",
+  "policy/snmp/varbinds",
+  "policy/snmp/default-communities",
 ];
 
 /** Core options a bundled policy changes when it is loaded (Zeek's `redef` in the policy). */

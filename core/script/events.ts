@@ -88,6 +88,20 @@ export const EVENTS = {
   netbios_session_response: ["connection", "record"],
   // DHCP (analyzers/dhcp): Zeek's events.bif.
   dhcp_message: ["connection", "bool", "record", "record"],
+  // SNMP (analyzers/snmp): Zeek's events.bif, same order of arguments.
+  snmp_get_request: ["connection", "bool", "record", "record"],
+  snmp_get_next_request: ["connection", "bool", "record", "record"],
+  snmp_get_bulk_request: ["connection", "bool", "record", "record"],
+  snmp_response: ["connection", "bool", "record", "record"],
+  snmp_set_request: ["connection", "bool", "record", "record"],
+  snmp_trap: ["connection", "bool", "record", "record"],
+  snmp_trapV2: ["connection", "bool", "record", "record"],
+  snmp_inform_request: ["connection", "bool", "record", "record"],
+  snmp_report: ["connection", "bool", "record", "record"],
+  snmp_unknown_pdu: ["connection", "bool", "record", "count"],
+  snmp_unknown_scoped_pdu: ["connection", "bool", "record", "count"],
+  snmp_encrypted_pdu: ["connection", "bool", "record"],
+  snmp_unknown_header_version: ["connection", "bool", "count"],
 } as const satisfies Record<string, readonly ArgKind[]>;
 
 export type EventName = keyof typeof EVENTS;
