@@ -65,16 +65,13 @@ describe("fuzzing the DHCP parser", () => {
     expect(seeds.length).toBeGreaterThan(10);
   });
 
-  it("never throws, names every failure and weird, and stays fast", () => {
+  it("never throws, names every failure and weird, and ends", () => {
     const rand = prng(0xd4c9);
     const iterations = 6000;
     let ok = 0;
-    let slowest = 0;
     for (let i = 0; i < iterations; i++) {
       const input = i % 2 === 0 ? mutate(seeds[i % seeds.length], rand) : randomMessage(rand);
-      const t0 = performance.now();
       const r = parseDhcpMessage(input, 0, input.length);
-      slowest = Math.max(slowest, performance.now() - t0);
       for (const w of r.weirds) expect(w.name, `iteration ${i}`).toMatch(NAME);
       if (r.ok) {
         ok++;
@@ -88,7 +85,6 @@ describe("fuzzing the DHCP parser", () => {
     }
     // Not everything may be rejected, or the option decoders go untested.
     expect(ok).toBeGreaterThan(iterations / 5);
-    expect(slowest).toBeLessThan(50);
   });
 
   it("reads nothing outside [offset, offset + length) of a shared buffer", () => {
