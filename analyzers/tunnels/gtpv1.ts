@@ -54,8 +54,6 @@ export function parseGtpv1(data: Uint8Array, off: number, len: number): Gtpv1Res
 export class Gtpv1Analyzer extends UdpTunnelAnalyzer {
   readonly name = "gtpv1";
   protected readonly source = "GTPV1";
-  private validOrig = false;
-  private validResp = false;
 
   constructor(host: SessionHost) {
     super(host, "Tunnel::GTPv1");
@@ -74,13 +72,7 @@ export class Gtpv1Analyzer extends UdpTunnelAnalyzer {
     const r = parseGtpv1(data, offset, length);
     if ("violation" in r || !r.gpdu) return;
     if (checkInnerIp(data, r.offset, r.length, r.nextProto) !== "ok") return;
-    this.setValid(isOrig, true);
-    if (!this.host.options["Tunnel::delay_gtp_confirmation"] || (this.validOrig && this.validResp)) conn.addService(this.name);
+    this.confirmValid(conn, isOrig, this.host.options["Tunnel::delay_gtp_confirmation"]);
     this.forward(conn, data, r.offset, r.length, LinkType.RAW);
-  }
-
-  private setValid(isOrig: boolean, valid: boolean): void {
-    if (isOrig) this.validOrig = valid;
-    else this.validResp = valid;
   }
 }

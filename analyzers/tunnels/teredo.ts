@@ -77,8 +77,6 @@ function teredoPrefixAt(data: Uint8Array, off: number): boolean {
 export class TeredoAnalyzer extends UdpTunnelAnalyzer {
   readonly name = "teredo";
   protected readonly source = "TEREDO";
-  private validOrig = false;
-  private validResp = false;
 
   constructor(host: SessionHost) {
     super(host, "Tunnel::TEREDO");
@@ -106,9 +104,7 @@ export class TeredoAnalyzer extends UdpTunnelAnalyzer {
       this.violated = true;
       return;
     }
-    if (isOrig) this.validOrig = true;
-    else this.validResp = true;
-    if (!this.host.options["Tunnel::delay_teredo_confirmation"] || (this.validOrig && this.validResp)) conn.addService(this.name);
+    this.confirmValid(conn, isOrig, this.host.options["Tunnel::delay_teredo_confirmation"]);
     if (!bubble) this.forward(conn, data, r.offset, r.length, LinkType.RAW);
   }
 }

@@ -14,6 +14,9 @@ export abstract class UdpTunnelAnalyzer implements ConnectionAnalyzer {
   /** A violation seen: Zeek's analyzer leaves the connection alone from then on. */
   protected violated = false;
   private readonly tunnel: ConnectionTunnel;
+  /** Whether each side's last datagram was valid (Teredo and GTPv1 may wait for both to confirm). */
+  private validOrig = false;
+  private validResp = false;
 
   constructor(
     protected readonly host: SessionHost,
@@ -31,6 +34,18 @@ export abstract class UdpTunnelAnalyzer implements ConnectionAnalyzer {
     conn.checkHistory(HIST_ANALYZER_LIMIT_REACHED, "X");
     this.host.packetWeird("exceeded_tunnel_max_depth", "", this.source);
     return true;
+  }
+
+  /** Records whether one side's datagram was valid encapsulation. */
+  protected setValid(isOrig: boolean, valid: boolean): void {
+    if (isOrig) this.validOrig = valid;
+    else this.validResp = valid;
+  }
+
+  /** A valid datagram from one side confirms the protocol, or, with `delay`, once both sides sent one. */
+  protected confirmValid(conn: Connection, isOrig: boolean, delay: boolean): void {
+    this.setValid(isOrig, true);
+    if (!delay || (this.validOrig && this.validResp)) conn.addService(this.name);
   }
 
   /** Hands the inner frame over, inside the tunnel this connection is. */

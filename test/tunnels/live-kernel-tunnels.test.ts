@@ -11,7 +11,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { labUnavailable, NetnsLab, stop } from "../fixtures/netns.ts";
+import { labUnavailable, NetnsLab } from "../fixtures/netns.ts";
 import { logRows, type LogRow } from "../fixtures/logs.ts";
 import { runTrace } from "../../core/run.ts";
 import { defaultOptions } from "../../core/options.ts";
@@ -74,11 +74,11 @@ describe.skipIf(skipReason !== "")("tunnels made by the kernel, seen from the wi
           lab.exec(side, ["ip", "link", "set", "gre0", "up"]);
         }
       }
-      const tcpdump = await lab.capture("client", capture);
-      vxlanPing = pingCounts(lab.exec("client", ["ping", "-c", String(PINGS), "-i", "0.2", "-W", "2", VXLAN.server], false));
-      if (hasGre) grePing = pingCounts(lab.exec("client", ["ping", "-c", String(PINGS), "-i", "0.2", "-W", "2", GRE.server], false));
-      await new Promise((r) => setTimeout(r, 300));
-      await stop(tcpdump, "SIGINT");
+      const ping = (addr: string) => pingCounts(lab.exec("client", ["ping", "-c", String(PINGS), "-i", "0.2", "-W", "2", addr], false));
+      await lab.captureWhile("client", capture, [], () => {
+        vxlanPing = ping(VXLAN.server);
+        if (hasGre) grePing = ping(GRE.server);
+      });
     } finally {
       await lab.destroy();
     }
