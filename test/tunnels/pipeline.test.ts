@@ -57,6 +57,30 @@ describe("IP tunnels", () => {
     expect(r.rows("conn")).toEqual([expect.objectContaining({ "id.orig_h": "10.0.0.1", proto: "icmp", tunnel_parents: r.rows("tunnel")[0].uid })]);
   });
 
+  it("an IP tunnel keeps its uid until idle for Tunnel::ip_tunnel_timeout, checked as Zeek's timer does", () => {
+    const uids = (times: number[]) => {
+      const r = runPipeline(times.map((t) => gre(t, ipPacket(ECHO_REQUEST))), { settings: ["Tunnel::ip_tunnel_timeout=10"] });
+      return r.rows("conn").map((c) => c.tunnel_parents);
+    };
+    // The timer checks at 10, 20, ...: idle 10 s at the check at 10 → forgotten; idle 5 s at 10 and 5 s at 20 → kept.
+    const [a, b] = uids([0, 15]);
+    expect(a).not.toBe(b);
+    expect(new Set(uids([0, 5, 15, 25]))).toHaveProperty("size", 1);
+  });
+
+  it("a tunnel no new connection appears in for Tunnel::expiration_interval expires from tunnel.log", () => {
+    const r = runPipeline([gre(0, ipPacket(ECHO_REQUEST)), gre(7200, ipPacket(ECHO_REQUEST))]);
+    const t = r.rows("tunnel");
+    // The expiry is noticed when network time next moves, here with the packet at 7200 (as in Zeek).
+    expect(t.map((x) => [x.action, Number(x.ts)])).toEqual([
+      ["Tunnel::DISCOVER", 0],
+      ["Tunnel::EXPIRE", 7200],
+      ["Tunnel::DISCOVER", 7200],
+    ]);
+    // The IP tunnel itself (24 h) is the same: the same uid is discovered again.
+    expect(t[2].uid).toBe(t[0].uid);
+  });
+
   it("a malformed GRE header is Zeek's weird and no connection", () => {
     const r = runPipeline([gre(1, ipPacket(ECHO_REQUEST), OUTER_A, OUTER_B, [0x40, 0, ...be16(0x0800)])]);
     expect(r.rows("conn")).toEqual([]);
