@@ -18,7 +18,7 @@ const PROTO_GRE = 47;
 const SOURCE_GRE = "GRE";
 const SOURCE_IP_TUNNEL = "IPTUNNEL";
 
-/** Zeek's weirds for an inner packet of PPTP that does not fill its GRE payload exactly. */
+/** Zeek's weirds for an inner packet of IP in IP or PPTP that is not exactly one packet of the announced version. */
 const INNER_IP_WEIRDS = { bad_protocol: "invalid_inner_IP_version", too_small: "truncated_inner_IP", too_large: "inner_IP_payload_length_mismatch" };
 
 /** What decodes the packets found at one depth of encapsulation. */
@@ -42,6 +42,9 @@ export class Decapsulator implements TunnelDecoding {
   ipTunnel(pkt: Packet): void {
     if (pkt.proto === PROTO_GRE) return this.gre(pkt, pkt.ip, pkt.l4Off, pkt.l4CapLen);
     if (this.depthExceeded(pkt)) return;
+    // IP in IP: the payload must be exactly one packet of the version the protocol number says.
+    const check = checkInnerIp(pkt.ip, pkt.l4Off, pkt.l4CapLen, pkt.proto);
+    if (check !== "ok") return this.weird(pkt, INNER_IP_WEIRDS[check], "", SOURCE_IP_TUNNEL);
     const tunnel = this.ipTunnels.find(pkt, "Tunnel::IP");
     this.decode(pkt, tunnel, pkt.ip, pkt.l4Off, pkt.l4CapLen, LinkType.RAW, pkt.l4CapLen);
   }

@@ -50,6 +50,22 @@ describe("IP tunnels", () => {
     for (const c of conns) expect(c.tunnel_parents).toBe(tunnels[0].uid);
   });
 
+  it("IP in IP whose payload is not one packet of the announced version: Zeek's weirds, no connection", () => {
+    const v4 = ipPacket(ECHO_REQUEST);
+    const v6 = ipPacket({ src: "2001:db8::1", dst: "2001:db8::2", proto: "udp", sport: 5000, dport: 6000, payload: "x" });
+    const r = runPipeline([
+      { ts: 1, frame: ethernetFrame({ src: OUTER_A, dst: OUTER_B, proto: 41, payload: concatBytes(v4, new Array(20).fill(0)) }) },
+      { ts: 2, frame: ethernetFrame({ src: OUTER_A, dst: OUTER_B, proto: 41, payload: v6.subarray(0, v6.length - 1) }) },
+      { ts: 3, frame: ethernetFrame({ src: OUTER_A, dst: OUTER_B, proto: 4, payload: concatBytes(v4, [0]) }) },
+    ]);
+    expect(r.rows("conn")).toEqual([]);
+    expect(r.rows("weird").map((w) => [w.name, w.source])).toEqual([
+      ["invalid_inner_IP_version", "IPTUNNEL"],
+      ["truncated_inner_IP", "IPTUNNEL"],
+      ["inner_IP_payload_length_mismatch", "IPTUNNEL"],
+    ]);
+  });
+
   it("PPTP: enhanced GRE carrying PPP carrying IPv4", () => {
     const inner = ipPacket(ECHO_REQUEST);
     const header = [0x30, 0x81, ...be16(0x880b), ...be16(inner.length + 4), ...be16(9), 0, 0, 0, 1, 0, 0, 0, 0, 0xff, 0x03, ...be16(0x0021)];
