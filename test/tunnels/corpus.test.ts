@@ -4,17 +4,14 @@
 // parent is, or an IP/GRE tunnel, which has no row). The bundled scripts run natively and in the
 // sandbox, and must give the same logs.
 import { describe, expect, it } from "vitest";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runTrace } from "../../core/run.ts";
 import { defaultOptions } from "../../core/options.ts";
 import { logRows, type LogRow } from "../fixtures/logs.ts";
 
-// Beside the project (../shared), or beside the folder of worktrees a helper works in.
-const CORPUS = ["../../../shared/corpus/zeek/", "../../../../shared/corpus/zeek/"]
-  .map((p) => new URL(p, import.meta.url).pathname)
-  .find((p) => existsSync(p)) ?? new URL("../../../shared/corpus/zeek/", import.meta.url).pathname;
+const CORPUS = new URL("../../../shared/corpus/zeek/", import.meta.url).pathname;
 
 const TRACES = [
   { trace: "tunnels/gre-sample.pcap", baseline: "core.tunnels.gre" },
