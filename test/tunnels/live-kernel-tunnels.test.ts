@@ -16,12 +16,11 @@ import { logRows, type LogRow } from "../fixtures/logs.ts";
 import { runTrace } from "../../core/run.ts";
 import { defaultOptions } from "../../core/options.ts";
 
-const skipReason = labUnavailable(["ip", "ping", "tcpdump"], "apt-get install iproute2 iputils-ping tcpdump");
-if (skipReason) console.log(`live kernel tunnel test skipped: ${skipReason}`);
+const toolsMissing = labUnavailable(["ip", "ping", "tcpdump"], "apt-get install iproute2 iputils-ping tcpdump");
 
-/** Can this kernel make a link of this type? (GRE needs the ip_gre module.) */
+/** Can this kernel make a link of this type? (VXLAN and GRE are modules: vxlan, ip_gre.) */
 function kernelHasLink(type: string[]): boolean {
-  if (skipReason) return false;
+  if (toolsMissing) return false;
   const ns = `nsmtunprobe${process.pid % 100000}`;
   spawnSync("ip", ["netns", "add", ns]);
   const ok = spawnSync("ip", ["-n", ns, "link", "add", "probe0", "type", ...type]).status === 0;
@@ -35,6 +34,8 @@ const CLIENT = lab.client.addr;
 const PINGS = 3;
 const VXLAN = { server: "10.83.2.1", client: "10.83.2.2", vni: 42 };
 const GRE = { server: "10.83.1.1", client: "10.83.1.2" };
+const skipReason = toolsMissing || (kernelHasLink(["vxlan", "id", "1", "dstport", "4789"]) ? "" : "this kernel has no VXLAN (vxlan module)");
+if (skipReason) console.log(`live kernel tunnel test skipped: ${skipReason}`);
 const hasGre = kernelHasLink(["gre", "local", "10.0.0.1", "remote", "10.0.0.2"]);
 if (!skipReason && !hasGre) console.log("live GRE case skipped: this kernel has no GRE (ip_gre module)");
 

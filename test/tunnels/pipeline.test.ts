@@ -147,6 +147,23 @@ describe("UDP tunnels", () => {
     expect(r.rows("weird")).toEqual([expect.objectContaining({ name: "exceeded_tunnel_max_depth_in_tunnel", source: "VXLAN" })]);
   });
 
+  it("VXLAN's UDP checksum: a bad one is checked unless Tunnel::validate_vxlan_checksums=F; zero passes, over IPv6 too", () => {
+    const bad = { ts: 1, frame: ethernetFrame({ src: OUTER_A, dst: OUTER_B, proto: "udp", sport: 40000, dport: 4789, payload: vxlanPayload(ethernetFrame(ECHO_REQUEST)), badChecksum: true }) };
+    const checked = runPipeline([bad]);
+    expect(checked.rows("weird").map((w) => w.name)).toEqual(["bad_UDP_checksum"]);
+    expect(checked.rows("conn").map((c) => c.proto)).toEqual(["udp"]);
+    const unchecked = runPipeline([bad], { settings: ["Tunnel::validate_vxlan_checksums=F"] });
+    expect(unchecked.rows("conn").map((c) => c.proto).sort()).toEqual(["icmp", "udp"]);
+
+    // RFC 7348 sends a zero checksum; over IPv6 that is otherwise a bad one (RFC 8200), but not to a VXLAN port.
+    const v6 = ethernetFrame({ src: "2001:db8::a", dst: "2001:db8::b", proto: "udp", sport: 40000, dport: 4789, payload: vxlanPayload(ethernetFrame(ECHO_REQUEST)) });
+    v6[14 + 40 + 6] = 0;
+    v6[14 + 40 + 7] = 0;
+    const zero = runPipeline([{ ts: 1, frame: v6 }]);
+    expect(zero.rows("weird")).toEqual([]);
+    expect(zero.rows("conn").map((c) => c.proto).sort()).toEqual(["icmp", "udp"]);
+  });
+
   it("a packet weird inside a tunnel carries _in_tunnel", () => {
     const bad = ethernetFrame(ECHO_REQUEST);
     bad[14 + 10] ^= 0xff; // the inner IPv4 header checksum
