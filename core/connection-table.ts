@@ -49,7 +49,7 @@ export class ConnectionTable implements SessionHost {
   private readonly segment: TcpSegment = { flags: 0, seq: 0, ack: 0, window: 0, len: 0, caplen: 0, data: new Uint8Array(0), dataOff: 0 };
   /** Verify checksums for this packet? (-C and ignore_checksums_nets). */
   checksumsFor: (pkt: Packet) => boolean;
-  /** The UDP packet whose payload the analyzers are looking at: tunnel analyzers ask about it. */
+  /** The UDP packet whose payload the analyzers are looking at, while they do: tunnel analyzers ask about it. */
   private current: Packet | undefined;
 
   constructor(
@@ -325,6 +325,7 @@ export class ConnectionTable implements SessionHost {
     if (this.hooks.udpPayload && payload >= 0) {
       this.current = pkt;
       this.hooks.udpPayload(conn, isOrig, ip, o + 8, payload);
+      this.current = undefined;
     }
     // Counted last, with the direction the packet arrived in, even if an analyzer flipped the
     // connection on it: Zeek's conn-size analyzer sits behind the protocol analyzers.
