@@ -1,5 +1,6 @@
 // Which application analyzers a new connection gets, by transport and responder port, as Zeek's
-// analyzers register for their well-known ports (Zeek's Analyzer::register_for_ports).
+// analyzers register for their well-known ports (Zeek's Analyzer::register_for_ports). UDP tunnels
+// are analyzers here too; a UDP connection on a port no tunnel has gets the tunnel detector.
 import type { Connection, ConnectionAnalyzer } from "./conn/connection.ts";
 import type { SessionHost } from "./conn/session-host.ts";
 import type { TcpSession } from "./conn/tcp-session.ts";
@@ -10,11 +11,20 @@ import { NetbiosNameAnalyzer, NETBIOS_NS_PORTS } from "./netbios/name-analyzer.t
 import { NetbiosDatagramAnalyzer, NETBIOS_DGM_PORTS } from "./netbios/datagram-analyzer.ts";
 import { NetbiosSessionAnalyzer, NETBIOS_SSN_PORTS } from "./netbios/session-analyzer.ts";
 import { SnmpAnalyzer, SNMP_PORTS } from "./snmp/analyzer.ts";
+import { VxlanAnalyzer, VXLAN_PORTS } from "./tunnels/vxlan.ts";
+import { GeneveAnalyzer, GENEVE_PORTS } from "./tunnels/geneve.ts";
+import { TeredoAnalyzer, TEREDO_PORTS } from "./tunnels/teredo.ts";
+import { AyiyaAnalyzer, AYIYA_PORTS } from "./tunnels/ayiya.ts";
+import { Gtpv1Analyzer, GTPV1_PORTS } from "./tunnels/gtpv1.ts";
+import { GreOverUdpAnalyzer, GRE_UDP_PORTS } from "./tunnels/gre-over-udp.ts";
+import { TunnelDetector } from "./tunnels/detection.ts";
 
 interface PortAnalyzer {
   transport: "tcp" | "udp";
   ports: readonly number[];
   create(c: Connection, host: SessionHost): ConnectionAnalyzer;
+  /** A tunnel (Zeek's packet analyzer under UDP): a connection on its port gets no tunnel detector. */
+  tunnel?: boolean;
 }
 
 const PORT_ANALYZERS: PortAnalyzer[] = [
@@ -27,11 +37,29 @@ const PORT_ANALYZERS: PortAnalyzer[] = [
   { transport: "udp", ports: NETBIOS_DGM_PORTS, create: (_c, h) => new NetbiosDatagramAnalyzer(h) },
   { transport: "tcp", ports: NETBIOS_SSN_PORTS, create: (_c, h) => new NetbiosSessionAnalyzer(h) },
   { transport: "udp", ports: SNMP_PORTS, create: (_c, h) => new SnmpAnalyzer(h) },
+  { transport: "udp", ports: VXLAN_PORTS, create: (_, h) => new VxlanAnalyzer(h), tunnel: true },
+  { transport: "udp", ports: GENEVE_PORTS, create: (_, h) => new GeneveAnalyzer(h), tunnel: true },
+  { transport: "udp", ports: TEREDO_PORTS, create: (_, h) => new TeredoAnalyzer(h), tunnel: true },
+  { transport: "udp", ports: AYIYA_PORTS, create: (_, h) => new AyiyaAnalyzer(h), tunnel: true },
+  { transport: "udp", ports: GTPV1_PORTS, create: (_, h) => new Gtpv1Analyzer(h), tunnel: true },
+  { transport: "udp", ports: GRE_UDP_PORTS, create: (_, h) => new GreOverUdpAnalyzer(h), tunnel: true },
 ];
 
+/** One detector per host: it keeps no state of its own. */
+const detectors = new WeakMap<SessionHost, TunnelDetector>();
+
 export function attachPortAnalyzers(c: Connection, host: SessionHost): void {
+  let tunnel = false;
   for (const pa of PORT_ANALYZERS) {
-    if (pa.transport === c.transport && pa.ports.includes(c.respPort)) c.analyzers.push(pa.create(c, host));
+    if (pa.transport === c.transport && pa.ports.includes(c.respPort)) {
+      c.analyzers.push(pa.create(c, host));
+      tunnel ||= pa.tunnel === true;
+    }
+  }
+  if (c.transport === "udp" && !tunnel) {
+    let detector = detectors.get(host);
+    if (detector === undefined) detectors.set(host, (detector = new TunnelDetector(host)));
+    c.analyzers.push(detector);
   }
   if (c.transport === "tcp" && c.analyzers.some((a) => a.deliverStream)) {
     (c.session as TcpSession).enableStream(

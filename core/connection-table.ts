@@ -5,7 +5,7 @@ import type { Packet } from "./packet.ts";
 import type { Options } from "./options.ts";
 import { TimerQueue } from "./timers.ts";
 import { transportChecksumOk } from "./decode/checksum.ts";
-import { Connection, ScaledCounter, type Transport } from "../analyzers/conn/connection.ts";
+import { Connection, HIST_ANALYZER_LIMIT_REACHED, ScaledCounter, type Transport } from "../analyzers/conn/connection.ts";
 import type { ConnectionEvents } from "../analyzers/conn/connection-events.ts";
 import { WeirdSampler } from "./weird-sampler.ts";
 import { TimerKind, type SessionHost } from "../analyzers/conn/session-host.ts";
@@ -14,12 +14,26 @@ import { DatagramSession } from "../analyzers/conn/datagram-session.ts";
 import { PORT_TCP, PORT_UDP } from "../analyzers/conn/likely-server-ports.ts";
 import { icmpCounterpart } from "../analyzers/conn/community-id.ts";
 import { UidGenerator } from "./uid.ts";
+import { sameEncapsulation, type Encapsulation, type Tunnel } from "../analyzers/tunnels/encapsulation.ts";
+import { looksLikeVxlan, VXLAN_PORT } from "../analyzers/tunnels/vxlan.ts";
+
+/** Takes tunnelled packets apart and feeds what they carry back to the table (core/decapsulation.ts). */
+export interface TunnelDecoding {
+  /** An IP packet of protocol 4 (IP in IP), 41 (IPv6 in IP) or 47 (GRE). */
+  ipTunnel(pkt: Packet): void;
+  /** A GRE packet inside the datagram of `outer` (GRE over UDP). */
+  gre(outer: Packet, data: Uint8Array, offset: number, length: number): void;
+  /** A frame that the tunnel analyzer of a UDP connection found inside the datagram of `outer`. */
+  udpTunnel(outer: Packet, tunnel: Tunnel, data: Uint8Array, offset: number, length: number, linkType: number): void;
+}
 
 export interface ConnectionHooks {
   /** A connection was created (after any flip decided at creation), before new_connection. */
   attachAnalyzers?(c: Connection): void;
   /** A datagram's payload (UDP) for application analyzers. */
   udpPayload?(c: Connection, isOrig: boolean, data: Uint8Array, offset: number, length: number): void;
+  /** Tunnels; without it IP tunnels are unknown_transport connections and nothing is decapsulated. */
+  tunnels?: TunnelDecoding;
 }
 
 const HIST_ORIG_DATA = 0x1;
@@ -35,6 +49,8 @@ export class ConnectionTable implements SessionHost {
   private readonly segment: TcpSegment = { flags: 0, seq: 0, ack: 0, window: 0, len: 0, caplen: 0, data: new Uint8Array(0), dataOff: 0 };
   /** Verify checksums for this packet? (-C and ignore_checksums_nets). */
   checksumsFor: (pkt: Packet) => boolean;
+  /** The UDP packet whose payload the analyzers are looking at, while they do: tunnel analyzers ask about it. */
+  private current: Packet | undefined;
 
   constructor(
     readonly options: Options,
@@ -86,6 +102,33 @@ export class ConnectionTable implements SessionHost {
   /** A weird outside any connection (decoding, truncated transport headers). */
   netWeird(name: string, addl = "", source = ""): void {
     if (this.weirds.permit(name, undefined)) this.events.weird(name, undefined, addl, source);
+  }
+
+  /** A uid from the connections' sequence, for a tunnel that is no connection (IP and GRE). */
+  newUid(): string {
+    return this.uids.next();
+  }
+
+  packetEncapsulation(): Encapsulation | undefined {
+    return this.current?.encap;
+  }
+
+  packetWeird(name: string, addl: string, source: string): void {
+    this.netWeird(this.current?.encap === undefined ? name : name + "_in_tunnel", addl, source);
+  }
+
+  decapsulate(tunnel: Tunnel, data: Uint8Array, offset: number, length: number, linkType: number): void {
+    const outer = this.current;
+    if (outer === undefined || this.hooks.tunnels === undefined) return;
+    this.hooks.tunnels.udpTunnel(outer, tunnel, data, offset, length, linkType);
+    this.current = outer;
+  }
+
+  decapsulateGre(data: Uint8Array, offset: number, length: number): void {
+    const outer = this.current;
+    if (outer === undefined || this.hooks.tunnels === undefined) return;
+    this.hooks.tunnels.gre(outer, data, offset, length);
+    this.current = outer;
   }
 
   addTimer(conn: Connection, due: number, kind: TimerKind, gen: number): void {
@@ -149,19 +192,41 @@ export class ConnectionTable implements SessionHost {
     if (proto === 6) this.tcp(pkt);
     else if (proto === 17) this.udp(pkt);
     else if (proto === 1 || proto === 58) this.icmp(pkt);
+    else if ((proto === 4 || proto === 41 || proto === 47) && this.hooks.tunnels !== undefined) this.hooks.tunnels.ipTunnel(pkt);
     else this.unknown(pkt);
   }
 
   private headerPresent(pkt: Packet, min: number): boolean {
     if (pkt.l4Len && pkt.l4Len < min) {
-      this.netWeird("truncated_header");
+      this.netWeird(pkt.encap === undefined ? "truncated_header" : "truncated_header_in_tunnel");
       return false;
     }
     if (pkt.l4CapLen < min) {
-      this.netWeird("internally_truncated_header");
+      this.netWeird(pkt.encap === undefined ? "internally_truncated_header" : "internally_truncated_header_in_tunnel");
       return false;
     }
     return true;
+  }
+
+  /**
+   * A packet of a known connection came with other tunnels around it than the last one (Zeek's
+   * CheckEncapsulation): tunnel_changed, up to Tunnel::max_changes_per_connection times.
+   */
+  private encapsulationChanged(conn: Connection, encap: Encapsulation | undefined): void {
+    const same = sameEncapsulation(conn.encapsulation, encap);
+    conn.encapsulation = encap;
+    if (same || !this.events.handles("tunnel_changed")) return;
+    const limit = this.options["Tunnel::max_changes_per_connection"];
+    if (limit !== 0 && conn.tunnelChanges >= limit) {
+      this.weird(conn, "tunnel_max_changes_per_connection_exceeded", String(limit));
+      conn.checkHistory(HIST_ANALYZER_LIMIT_REACHED, "X");
+      return;
+    }
+    conn.tunnelChanges++;
+    const now: Encapsulation = encap ?? [];
+    this.events.raise("tunnel_changed", [conn, now]);
+    // What scripts see as c.tunnel from now on (Zeek's base/protocols/conn sets it in its handler).
+    conn.tunnel = encap;
   }
 
   private tcp(pkt: Packet): void {
@@ -176,6 +241,7 @@ export class ConnectionTable implements SessionHost {
       this.remove(conn);
       conn = undefined;
     }
+    if (conn !== undefined && conn.encapsulation !== pkt.encap) this.encapsulationChanged(conn, pkt.encap);
     if (conn === undefined) {
       let flip = false;
       if (!(flags & SYN) || flags & ACK) {
@@ -229,7 +295,7 @@ export class ConnectionTable implements SessionHost {
     if (conn === undefined) {
       const flip = this.isLikelyServerPort(pkt.srcPort | PORT_UDP) && !this.isLikelyServerPort(pkt.dstPort | PORT_UDP);
       conn = this.create(pkt, key, "udp", pkt.srcPort, pkt.dstPort, flip);
-    }
+    } else if (conn.encapsulation !== pkt.encap) this.encapsulationChanged(conn, pkt.encap);
     const isOrig = this.isOrig(conn, pkt, pkt.srcPort);
     const session = conn.session as DatagramSession;
 
@@ -237,7 +303,14 @@ export class ConnectionTable implements SessionHost {
     const o = pkt.l4Off;
     const len = pkt.l4Len || pkt.l4CapLen;
     const v4ZeroSum = pkt.ipVersion === 4 && ip[o + 6] === 0 && ip[o + 7] === 0;
-    if (!v4ZeroSum && pkt.l4CapLen >= len && pkt.wirelen <= pkt.caplen && this.checksumsFor(pkt) && !transportChecksumOk(pkt)) {
+    if (
+      !v4ZeroSum &&
+      pkt.l4CapLen >= len &&
+      pkt.wirelen <= pkt.caplen &&
+      this.checksumsFor(pkt) &&
+      !(pkt.dstPort === VXLAN_PORT && this.vxlanChecksumExempt(pkt, len)) &&
+      !transportChecksumOk(pkt)
+    ) {
       this.weird(conn, "bad_UDP_checksum");
       conn.scaledHistory(isOrig ? "C" : "c", isOrig ? (session.origChecksums ??= new ScaledCounter()) : (session.respChecksums ??= new ScaledCounter()));
       return;
@@ -249,10 +322,21 @@ export class ConnectionTable implements SessionHost {
     else conn.checkHistory(HIST_RESP_DATA, "d");
     session.addLength(isOrig, ulen - 8);
     const payload = Math.min(len, pkt.l4CapLen) - 8;
-    if (this.hooks.udpPayload && payload >= 0) this.hooks.udpPayload(conn, isOrig, ip, o + 8, payload);
+    if (this.hooks.udpPayload && payload >= 0) {
+      this.current = pkt;
+      this.hooks.udpPayload(conn, isOrig, ip, o + 8, payload);
+      this.current = undefined;
+    }
     // Counted last, with the direction the packet arrived in, even if an analyzer flipped the
     // connection on it: Zeek's conn-size analyzer sits behind the protocol analyzers.
     this.count(conn, isOrig, pkt);
+  }
+
+  /** VXLAN's checksum should be zero; a non-zero one is checked only with Tunnel::validate_vxlan_checksums (Zeek's rule). */
+  private vxlanChecksumExempt(pkt: Packet, len: number): boolean {
+    const o = pkt.l4Off;
+    if (!looksLikeVxlan(pkt.ip, o + 8, len - 8)) return false;
+    return (pkt.ip[o + 6] === 0 && pkt.ip[o + 7] === 0) || !this.options["Tunnel::validate_vxlan_checksums"];
   }
 
   private icmp(pkt: Packet): void {
@@ -265,6 +349,7 @@ export class ConnectionTable implements SessionHost {
     const key = flowKey(pkt, pkt.proto, type, counterpart, oneWay);
     let conn = this.conns.get(key);
     if (conn === undefined) conn = this.create(pkt, key, "icmp", type, counterpart, false);
+    else if (conn.encapsulation !== pkt.encap) this.encapsulationChanged(conn, pkt.encap);
     const isOrig = this.isOrig(conn, pkt, type);
     const len = pkt.l4Len || pkt.l4CapLen;
     if (pkt.l4CapLen >= len && this.checksumsFor(pkt) && !transportChecksumOk(pkt)) {
@@ -280,6 +365,7 @@ export class ConnectionTable implements SessionHost {
     const key = flowKey(pkt, pkt.proto, 0, 0, false);
     let conn = this.conns.get(key);
     if (conn === undefined) conn = this.create(pkt, key, "unknown_transport", 0, 0, false);
+    else if (conn.encapsulation !== pkt.encap) this.encapsulationChanged(conn, pkt.encap);
     const isOrig = this.isOrig(conn, pkt, 0);
     conn.lastTime = this.networkTime;
     this.count(conn, isOrig, pkt);
@@ -326,6 +412,7 @@ export class ConnectionTable implements SessionHost {
       vlan: pkt.vlan,
       innerVlan: pkt.innerVlan,
     });
+    conn.encapsulation = conn.tunnel = pkt.encap;
     this.conns.set(key, conn);
     this.created++;
     const opts = this.options;

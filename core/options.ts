@@ -41,6 +41,12 @@ const SPECS = {
   dns_max_compression_chain_depth: { kind: "count", default: 20, doc: "compression pointers followed per DNS name" },
   dns_skip_all_auth: { kind: "bool", default: true, doc: "do not read the authority section of DNS replies" },
   dns_skip_all_addl: { kind: "bool", default: true, doc: "do not read the additional section of DNS replies" },
+  "Tunnel::max_depth": { kind: "count", default: 4, doc: "tunnels nested deeper than this are not decapsulated" },
+  "Tunnel::max_changes_per_connection": { kind: "count", default: 5, doc: "tunnel_changed events per connection (0: no limit)" },
+  "Tunnel::ip_tunnel_timeout": { kind: "interval", default: 86400, doc: "idle time after which an IP or GRE tunnel is forgotten (its uid with it)" },
+  "Tunnel::delay_teredo_confirmation": { kind: "bool", default: true, doc: "confirm Teredo only once both sides sent valid Teredo" },
+  "Tunnel::delay_gtp_confirmation": { kind: "bool", default: false, doc: "confirm GTPv1 only once both directions carried valid G-PDUs" },
+  "Tunnel::validate_vxlan_checksums": { kind: "bool", default: true, doc: "verify a non-zero UDP checksum of VXLAN datagrams" },
 } satisfies Record<string, OptionSpec>;
 
 export type OptionName = keyof typeof SPECS;

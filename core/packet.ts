@@ -1,6 +1,8 @@
 // The one mutable record a packet fills on its way through decoding. A single instance is reused for
 // every packet of a run, so the hot path allocates nothing per packet; whatever must outlive the
 // packet (addresses of a new connection, payload handed to an analyzer) is copied out explicitly.
+// A packet found inside a tunnel gets a Packet of its own, one per depth of encapsulation.
+import type { Encapsulation } from "../analyzers/tunnels/encapsulation.ts";
 
 /** DLT_* link-layer header types, as libpcap numbers them (pcap and pcapng share them). */
 export const LinkType = {
@@ -79,4 +81,7 @@ export class Packet {
   l4CapLen = 0;
   srcPort = 0;
   dstPort = 0;
+
+  /** The tunnels this packet came out of, outermost first; undefined for a packet off the wire. */
+  encap: Encapsulation | undefined = undefined;
 }

@@ -1,16 +1,14 @@
 // One run over a capture: the scripts are loaded, frames from the reader are decoded, filtered and
 // handed to the connection table in network-time order, events go to the scripts that handle them,
 // and at end of input every open connection is flushed and zeek_done runs, as in Zeek.
-import { Packet, type RawFrame } from "./packet.ts";
+import type { RawFrame } from "./packet.ts";
 import type { Options } from "./options.ts";
 import { readCapture, type CaptureResult, type ReadProgress } from "./capture/reader.ts";
-import { PacketDecoder } from "./decode/decoder.ts";
 import { compileFilter } from "./filter/compile.ts";
-import { ConnectionTable } from "./connection-table.ts";
+import { PacketPipeline } from "./pipeline.ts";
 import { LocalNets } from "./site.ts";
 import type { Subnet } from "./net/subnet.ts";
 import type { WriterOptions } from "../logs/writer.ts";
-import { attachPortAnalyzers } from "../analyzers/registry.ts";
 import { ScriptRuntime } from "./script/runtime.ts";
 import { baseScripts, type ScriptSource } from "./script/catalog.ts";
 import { loadScripts, type SandboxSettings } from "./script/load.ts";
@@ -60,8 +58,8 @@ export async function runTrace(run: RunOptions): Promise<RunSummary> {
     diagnostic: run.diagnostic,
     print: run.print,
     // Scripts' weirds wait for the event that raised them, and the first event (zeek_init) comes
-    // after the table below exists.
-    netWeird: (name, addl, source) => table.netWeird(name, addl, source),
+    // after the pipeline below exists.
+    netWeird: (name, addl, source) => pipeline.table.netWeird(name, addl, source),
   });
   const sources = [...baseScripts(), ...(run.scripts ?? [])].map((s) => (run.sandboxAll ? { ...s, bundled: false } : s));
   const hosts = await loadScripts(runtime, sources, run.sandbox);
@@ -78,28 +76,10 @@ export async function runTrace(run: RunOptions): Promise<RunSummary> {
     run.notice?.(`watching ${reloader.size} script(s) for changes`);
   }
 
-  const table = new ConnectionTable(opts, runtime, {
-    attachAnalyzers(c) {
-      attachPortAnalyzers(c, table);
-    },
-    udpPayload(c, isOrig, data, offset, length) {
-      for (const a of c.analyzers) a.deliver(c, isOrig, data, offset, length);
-    },
-  });
-
-  const decoder = new PacketDecoder({
-    weird: (name, addl) => table.netWeird(name, addl),
-    skipChecksum: (pkt) => !table.checksumsFor(pkt),
-    filter: run.filter ? compileFilter(run.filter) : undefined,
-    fragTimeout: opts.frag_timeout,
-  });
-  const pkt = new Packet();
-
+  const pipeline = new PacketPipeline(opts, runtime, run.filter ? compileFilter(run.filter) : undefined);
   const onFrame = (frame: RawFrame): void => {
-    const t = frame.ts;
-    runtime.advance(t);
-    table.advance(t);
-    if (decoder.decode(frame, pkt)) table.packet(pkt);
+    runtime.advance(frame.ts);
+    pipeline.frame(frame);
   };
 
   let capture: CaptureResult;
@@ -108,13 +88,13 @@ export async function runTrace(run: RunOptions): Promise<RunSummary> {
     capture = await readCapture(run.source, onFrame, run.progress);
   } finally {
     await reloader?.close();
-    table.flushAll();
+    pipeline.table.flushAll();
     runtime.finish();
   }
   return {
     capture,
-    connections: table.created,
-    decoder: { ...decoder.stats },
+    connections: pipeline.table.created,
+    decoder: { ...pipeline.decoder.stats },
     events: runtime.eventsDispatched,
     weirds: runtime.weirdsReported,
     logs: runtime.streams.rowCounts(),

@@ -57,8 +57,23 @@ export interface Connection {
   ip_proto: number;
   vlan?: number;
   inner_vlan?: number;
+  /** The tunnels the connection is inside, outermost first (Zeek's `c$tunnel`); absent off the wire. */
+  tunnel?: EncapsulatingConn[];
   /** conn.log's record while it is being built (bundled scripts extend it; see base/conn). */
   conn?: Record<string, unknown>;
+}
+
+/** Zeek's Tunnel::Type values nsm decapsulates. */
+export type TunnelType =
+  | "Tunnel::IP" | "Tunnel::GRE" | "Tunnel::VXLAN" | "Tunnel::GENEVE" | "Tunnel::TEREDO" | "Tunnel::AYIYA" | "Tunnel::GTPv1";
+
+/** One tunnel around a connection (Zeek's `Tunnel::EncapsulatingConn`). */
+export interface EncapsulatingConn {
+  /** The tunnel's endpoints as its first packet had them; the ports are 0 for IP and GRE tunnels. */
+  cid: ConnId;
+  tunnel_type: TunnelType;
+  /** The tunnel's uid: for a tunnel over UDP, the uid of that UDP connection. */
+  uid: string;
 }
 
 // ---- Events ---------------------------------------------------------------------------------
@@ -89,6 +104,11 @@ export interface Events {
   conn_weird: [name: string, c: Connection, addl: string, source: string];
   /** Something malformed or unexpected outside any connection. */
   net_weird: [name: string, addl: string, source: string];
+  /**
+   * A packet of the connection came with other tunnels around it (`e`, empty for none) than
+   * `c.tunnel`; at most Tunnel::max_changes_per_connection times per connection.
+   */
+  tunnel_changed: [c: Connection, e: EncapsulatingConn[]];
 }
 
 export type EventName = keyof Events;

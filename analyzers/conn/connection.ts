@@ -4,6 +4,7 @@
 
 import type { ConnectionEvents } from "./connection-events.ts";
 import type { Timer } from "../../core/timers.ts";
+import type { Encapsulation } from "../tunnels/encapsulation.ts";
 
 export type Transport = "tcp" | "udp" | "icmp" | "unknown_transport";
 
@@ -78,6 +79,13 @@ export class Connection {
   respPkts = 0;
   respIpBytes = 0;
   missedBytes = 0;
+
+  /** The tunnels around its last packet (Zeek's encapsulation); undefined off the wire. */
+  encapsulation: Encapsulation | undefined = undefined;
+  /** The tunnels scripts see (`c.tunnel`): the first ones, then each change announced by tunnel_changed. */
+  tunnel: Encapsulation | undefined = undefined;
+  /** tunnel_changed events raised so far. */
+  tunnelChanges = 0;
 
   /** Analyzer names that confirmed their protocol, in confirmation order (conn.log `service`). */
   readonly service: string[] = [];

@@ -2,6 +2,7 @@
 // timers, weirds and removal. Keeps the sessions free of any knowledge of the table itself.
 import type { Options } from "../../core/options.ts";
 import type { Connection } from "./connection.ts";
+import type { Encapsulation, Tunnel } from "../tunnels/encapsulation.ts";
 
 export const enum TimerKind {
   /** Session timer: no packet for `inactivityTimeout`. */
@@ -28,4 +29,14 @@ export interface SessionHost {
   setInactivityTimeout(conn: Connection, timeout: number): void;
   remove(conn: Connection): void;
   isLikelyServerPort(portWithTransport: number): boolean;
+
+  // Tunnels: what a tunnel analyzer on a UDP connection needs of the datagram being processed.
+  /** The tunnels around the datagram being processed; undefined for one off the wire. */
+  packetEncapsulation(): Encapsulation | undefined;
+  /** A weird about the datagram rather than its connection (Zeek's packet weirds): "_in_tunnel" is appended inside a tunnel. */
+  packetWeird(name: string, addl: string, source: string): void;
+  /** The frame at data[offset, offset + length), framed as `linkType`, came out of `tunnel`: decode it and process what it holds. */
+  decapsulate(tunnel: Tunnel, data: Uint8Array, offset: number, length: number, linkType: number): void;
+  /** GRE over UDP: the GRE packet in the datagram, taken apart as GRE over IP between the datagram's addresses. */
+  decapsulateGre(data: Uint8Array, offset: number, length: number): void;
 }

@@ -3,6 +3,7 @@
 // fields on it (Zeek's record semantics); addresses are formatted once and swapped on a flip.
 import type { Connection } from "../../analyzers/conn/connection.ts";
 import { formatAddr } from "../net/address.ts";
+import type { Encapsulation } from "../../analyzers/tunnels/encapsulation.ts";
 
 export interface EndpointRecord {
   size: number;
@@ -24,6 +25,7 @@ export interface ConnectionRecord {
   ip_proto: number;
   vlan?: number;
   inner_vlan?: number;
+  tunnel?: Encapsulation;
   conn?: Record<string, unknown>;
 }
 
@@ -48,6 +50,7 @@ export function connectionRecord(c: Connection): ConnectionRecord {
       ip_proto: c.ipProto,
       vlan: c.vlan >= 0 ? c.vlan : undefined,
       inner_vlan: c.innerVlan >= 0 ? c.innerVlan : undefined,
+      tunnel: c.tunnel,
       conn: undefined,
     };
     c.recordOrig = c.origAddr;
@@ -66,6 +69,7 @@ export function connectionRecord(c: Connection): ConnectionRecord {
   fill(r.resp, s.size(false), s.state(false), c.respPkts, c.respIpBytes, c.respL2);
   r.duration = c.duration;
   r.history = c.history;
+  if (r.tunnel !== c.tunnel) r.tunnel = c.tunnel;
   return r;
 }
 

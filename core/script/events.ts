@@ -26,6 +26,8 @@ export const EVENTS = {
   analyzer_confirmation: ["connection", "string"],
   conn_weird: ["string", "connection", "string", "string"],
   net_weird: ["string", "string", "string"],
+  // Tunnels (core/decapsulation.ts): Zeek's tunnel_changed, the connection and its new stack.
+  tunnel_changed: ["connection", "record"],
   // DNS (analyzers/dns): Zeek's events.bif, same order of arguments.
   dns_message: ["connection", "bool", "record", "count"],
   dns_request: ["connection", "record", "string", "count", "count", "string"],

@@ -47,7 +47,8 @@ export const MAX_DEPTH = 32;
 /**
  * Connection slots: presence bits and numbers; its strings are one piece of the call's string,
  * joined by PIECE (JSON text of the array instead when a string holds PIECE): uid, orig_h, resp_h,
- * proto, history, the l2 addresses present, then the services.
+ * proto, history, the l2 addresses present, then the services. The `conn` and `tunnel` records,
+ * when present, follow as tagged values.
  */
 export const CONN = {
   bits: 0, origP: 1, respP: 2,
@@ -56,7 +57,7 @@ export const CONN = {
   start: 11, duration: 12, ipProto: 13, vlan: 14, innerVlan: 15, text: 16,
   slots: 17,
 } as const;
-export const CONN_BIT = { origL2: 1, respL2: 2, vlan: 4, innerVlan: 8, conn: 16, json: 32 } as const;
+export const CONN_BIT = { origL2: 1, respL2: 2, vlan: 4, innerVlan: 8, conn: 16, json: 32, tunnel: 64 } as const;
 export const PIECE = "\x1f";
 
 const LATIN1_CHUNK = 8192;
@@ -182,6 +183,10 @@ export class LaneWriter {
     if (c.conn !== undefined) {
       bits |= CONN_BIT.conn;
       this.value(c.conn, 0);
+    }
+    if (c.tunnel !== undefined) {
+      bits |= CONN_BIT.tunnel;
+      this.value(c.tunnel, 0);
     }
     f[q + CONN.bits] = bits;
     this.sent.add(c.uid);

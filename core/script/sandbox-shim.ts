@@ -185,6 +185,8 @@ export function shimSource(file: string): string {
     }
     // The runtime's conn (set by a native script) wins; otherwise the script's own stays.
     if (b & ${CONN_BIT.conn}) c.conn = getValue();
+    if (b & ${CONN_BIT.tunnel}) c.tunnel = getValue();
+    else if (c.tunnel !== undefined) c.tunnel = undefined;
     return c;
   }
 

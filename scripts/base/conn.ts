@@ -2,7 +2,7 @@
 // base/protocols/conn does it: the record is started when the connection appears, completed when it
 // is removed (duration and sizes only when it lasted), and written last so that policy scripts can
 // add their columns in between.
-import { on, Log, Site, type Connection } from "nsm";
+import { on, Log, Site, type Connection, type EncapsulatingConn } from "nsm";
 
 Log.createStream("Conn::LOG", {
   path: "conn",
@@ -76,6 +76,25 @@ function info(c: Connection): Record<string, unknown> {
   return (c.conn ??= { ts: c.start_time, uid: c.uid, id: c.id, proto: c.id.proto, missed_bytes: 0 });
 }
 
+/** tunnel_parents: the innermost tunnel of every stack the connection was seen in (Zeek's set). */
+function addTunnelParent(c: Connection, e: EncapsulatingConn[] | undefined): void {
+  if (e === undefined || e.length === 0) return;
+  const rec = info(c);
+  const parents = (rec.tunnel_parents ??= []) as string[];
+  const uid = e[e.length - 1].uid;
+  if (!parents.includes(uid)) parents.push(uid);
+}
+
+on(
+  "tunnel_changed",
+  (c, e) => {
+    // The stack it had so far (Zeek records it when the connection starts), then the new one.
+    addTunnelParent(c, c.tunnel);
+    addTunnelParent(c, e);
+  },
+  { priority: 5 },
+);
+
 on(
   "content_gap",
   (c, _is_orig, _seq, length) => {
@@ -105,6 +124,7 @@ on(
     rec.local_orig = Site.isLocalAddr(c.id.orig_h);
     rec.local_resp = Site.isLocalAddr(c.id.resp_h);
     rec.ip_proto = c.ip_proto;
+    addTunnelParent(c, c.tunnel);
   },
   { priority: 5 },
 );

@@ -5,7 +5,7 @@
 // Needs root and ip, dnsmasq, dig and tcpdump; skipped (with the reason) otherwise. Everything it
 // creates (namespaces, veth pair, processes, files) is removed whatever happens.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { labUnavailable, NetnsLab, stop } from "../fixtures/netns.ts";
+import { labUnavailable, NetnsLab } from "../fixtures/netns.ts";
 import { logRows } from "../fixtures/logs.ts";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -129,10 +129,9 @@ describe.skipIf(skipReason !== "")("dns.log against dnsmasq and dig in network n
         ["dnsmasq", "--keep-in-foreground", "--log-facility=-", "--conf-file=/dev/null", "--no-resolv", "--no-hosts",
           "--bind-interfaces", `--listen-address=${SERVER}`, `--pid-file=${join(dir, "dnsmasq.pid")}`, ...ZONE],
         /started, version/);
-      const tcpdump = await lab.capture("client", capture, ["port", "53"]);
-      for (const q of QUESTIONS) digs.push(parseDig(lab.exec("client", ["dig", `@${SERVER}`, "+qr", "+tries=1", "+time=3", ...q])));
-      await new Promise((r) => setTimeout(r, 300));
-      await stop(tcpdump, "SIGINT");
+      await lab.captureWhile("client", capture, ["port", "53"], () => {
+        for (const q of QUESTIONS) digs.push(parseDig(lab.exec("client", ["dig", `@${SERVER}`, "+qr", "+tries=1", "+time=3", ...q])));
+      });
     } finally {
       await lab.destroy();
     }
