@@ -48,6 +48,7 @@ function services(onWrite: (rec: LogRecord) => void): ScriptServices {
     print: () => {},
     isLocalAddr: () => false,
     communityId: () => "",
+    stats: () => ({}),
     report: (_s, _l, message) => {
       throw new Error(`the benchmark script failed: ${message}`);
     },

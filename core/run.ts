@@ -1,41 +1,14 @@
-// One run over a capture: the scripts are loaded, frames from the reader are decoded, filtered and
-// handed to the connection table in network-time order, events go to the scripts that handle them,
+// One run over a capture file: the pipeline's scripts are loaded, frames from the reader are decoded,
+// filtered (nsm's own filter compiler) and handed to the connection table in network-time order,
 // and at end of input every open connection is flushed and zeek_done runs, as in Zeek.
-import { Packet, type RawFrame } from "./packet.ts";
-import type { Options } from "./options.ts";
 import { readCapture, type CaptureResult } from "./capture/reader.ts";
-import { PacketDecoder } from "./decode/decoder.ts";
 import { compileFilter } from "./filter/compile.ts";
-import { ConnectionTable } from "./connection-table.ts";
-import { LocalNets } from "./site.ts";
-import type { Subnet } from "./net/subnet.ts";
-import type { WriterOptions } from "../logs/writer.ts";
-import { attachPortAnalyzers } from "../analyzers/registry.ts";
-import { ScriptRuntime } from "./script/runtime.ts";
-import { baseScripts, type ScriptSource } from "./script/catalog.ts";
-import { loadScripts, type SandboxSettings } from "./script/load.ts";
-import { ScriptReloader } from "./script/reloader.ts";
+import { Pipeline, type PipelineOptions } from "./pipeline.ts";
 
-export interface RunOptions {
+export interface RunOptions extends PipelineOptions {
   /** A capture file, or "-" for standard input. */
   source: string;
-  options: Options;
-  /** `--set` values for options that scripts declare. */
-  scriptSettings?: Map<string, string>;
   filter?: string;
-  localNets: Subnet[];
-  logs: WriterOptions;
-  /** Policy scripts and user scripts, in command-line order (the base scripts always load first). */
-  scripts?: ScriptSource[];
-  sandbox?: SandboxSettings;
-  /** Run the bundled scripts in the sandbox too (they must give the same logs there). */
-  sandboxAll?: boolean;
-  /** Reload users' scripts when their files change. */
-  watch?: boolean;
-  diagnostic?: (line: string) => void;
-  /** Informational lines (reloads). */
-  notice?: (line: string) => void;
-  print?: (line: string) => void;
 }
 
 export interface RunSummary {
@@ -45,61 +18,13 @@ export interface RunSummary {
 }
 
 export async function runTrace(run: RunOptions): Promise<RunSummary> {
-  const opts = run.options;
-  const runtime = new ScriptRuntime({
-    logs: run.logs,
-    localNets: new LocalNets(run.localNets),
-    settings: run.scriptSettings ?? new Map(),
-    diagnostic: run.diagnostic,
-    print: run.print,
-  });
-  const sources = [...baseScripts(), ...(run.scripts ?? [])].map((s) => (run.sandboxAll ? { ...s, bundled: false } : s));
-  const hosts = await loadScripts(runtime, sources, run.sandbox);
-  const reloader = run.watch
-    ? new ScriptReloader(
-        runtime,
-        new Map(hosts.filter((_, i) => !sources[i].bundled).map((h) => [h.path, h])),
-        run.sandbox,
-        run.notice ?? (() => {}),
-      )
-    : undefined;
-  if (reloader) {
-    await reloader.ready();
-    run.notice?.(`watching ${reloader.size} script(s) for changes`);
-  }
-
-  const table = new ConnectionTable(opts, runtime, {
-    attachAnalyzers(c) {
-      attachPortAnalyzers(c, table);
-    },
-    udpPayload(c, isOrig, data, offset, length) {
-      for (const a of c.analyzers) a.deliver(c, isOrig, data, offset, length);
-    },
-  });
-
-  const decoder = new PacketDecoder({
-    weird: (name, addl) => table.netWeird(name, addl),
-    skipChecksum: (pkt) => !table.checksumsFor(pkt),
-    filter: run.filter ? compileFilter(run.filter) : undefined,
-    fragTimeout: opts.frag_timeout,
-  });
-  const pkt = new Packet();
-
-  const onFrame = (frame: RawFrame): void => {
-    const t = frame.ts;
-    runtime.advance(t);
-    table.advance(t);
-    if (decoder.decode(frame, pkt)) table.packet(pkt);
-  };
-
+  const pipeline = await Pipeline.open(run, run.filter ? compileFilter(run.filter) : undefined, false);
   let capture: CaptureResult;
-  runtime.start();
+  pipeline.start();
   try {
-    capture = await readCapture(run.source, onFrame);
+    capture = await readCapture(run.source, pipeline.onFrame);
   } finally {
-    await reloader?.close();
-    table.flushAll();
-    runtime.finish();
+    await pipeline.finish();
   }
-  return { capture, connections: table.created, decoder: { ...decoder.stats } };
+  return { capture, connections: pipeline.table.created, decoder: { ...pipeline.decoder.stats } };
 }

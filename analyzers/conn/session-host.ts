@@ -2,6 +2,7 @@
 // timers, weirds and removal. Keeps the sessions free of any knowledge of the table itself.
 import type { Options } from "../../core/options.ts";
 import type { Connection } from "./connection.ts";
+import type { GapStats } from "./tcp-reassembler.ts";
 
 export const enum TimerKind {
   /** Session timer: no packet for `inactivityTimeout`. */
@@ -18,6 +19,8 @@ export const enum TimerKind {
 export interface SessionHost {
   readonly options: Options;
   readonly networkTime: number;
+  /** The run's ack and gap counters (capture-loss estimates). */
+  readonly gapStats: GapStats;
   weird(conn: Connection, name: string, addl?: string, source?: string): void;
   /** Schedules a timer; `gen` is the owner's to interpret (the analyzer's slot for Analyzer). */
   addTimer(conn: Connection, due: number, kind: TimerKind, gen: number): void;
