@@ -54,6 +54,7 @@ export async function runLive(run: LiveRunOptions): Promise<LiveSummary> {
     throw e;
   }
   pipeline = p;
+  run.notice?.(`capturing on ${run.iface} (link type ${capture.linkType})`);
 
   const onStop = (signal: string) => stop(signal);
   const onHangup = () => {
