@@ -45,6 +45,8 @@ export class Pipeline {
   /** Frames delivered, and their bytes on the wire (Zeek's pkts_recvd, bytes_recvd). */
   packets = 0;
   bytes = 0;
+  /** Packets the source let go unanalysed, where it knows (Zeek's pkts_dropped). */
+  drops: (() => number) | undefined;
   private readonly pkt = new Packet();
 
   private constructor(
@@ -73,7 +75,7 @@ export class Pipeline {
     runtime.statsSource = {
       live,
       now: () => Date.now() / 1000,
-      net: () => ({ pkts_recvd: this.packets, bytes_recvd: this.bytes }),
+      net: () => ({ pkts_recvd: this.packets, bytes_recvd: this.bytes, pkts_dropped: this.drops?.() }),
       conn: () => {
         const c = table.counts;
         return {

@@ -18,6 +18,8 @@ export interface LiveRunOptions extends PipelineOptions {
 
 export interface LiveSummary {
   packets: number;
+  /** Packets let go unanalysed under a flood, so that nsm could answer signals and run its timers. */
+  dropped: number;
   connections: number;
   signal: string;
 }
@@ -54,6 +56,7 @@ export async function runLive(run: LiveRunOptions): Promise<LiveSummary> {
     throw e;
   }
   pipeline = p;
+  p.drops = () => capture.dropped;
   run.notice?.(`capturing on ${run.iface} (link type ${capture.linkType})`);
 
   const onStop = (signal: string) => stop(signal);
@@ -90,5 +93,5 @@ export async function runLive(run: LiveRunOptions): Promise<LiveSummary> {
     }
   }
   if (failure !== undefined) throw failure;
-  return { packets: p.packets, connections: p.table.created, signal };
+  return { packets: p.packets, dropped: capture.dropped, connections: p.table.created, signal };
 }

@@ -177,7 +177,10 @@ export declare function communityId(c: Connection, seed?: number): string;
 // Zeek's get_*_stats functions, with Zeek's record field names: counters since the run began, which
 // policy/misc/stats and policy/misc/capture-loss turn into per-interval numbers.
 
-/** Packets and bytes the capture delivered (Zeek's NetStats). The capture gives no drop counters, so `pkts_dropped` and `pkts_link` are unset. */
+/**
+ * Packets and bytes the capture delivered (Zeek's NetStats). Live, `pkts_dropped` counts packets nsm
+ * let go unanalysed under a flood; the kernel's drops are not known, and `pkts_link` is unset.
+ */
 export interface NetStats {
   pkts_recvd: number;
   bytes_recvd: number;

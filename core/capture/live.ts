@@ -27,11 +27,12 @@ const LINK_TYPES: Record<string, number> = {
 };
 
 /**
- * Handles whose open failed after libpcap created them. cap's destructor would stop a poll handle it
- * never started (a crash when the garbage collector runs it), so they are kept for the life of the
- * process; at most a few, one per failed open.
+ * Handles that were opened, or whose open failed half-way, are kept for the life of the process: the
+ * garbage collector would run cap's destructor, which stops a poll handle that was never started (a
+ * failed open) or frees one libuv still lists (a closed capture; cap never uv_close()s it). Either
+ * crashes. There are at most a few: one per open.
  */
-const failedHandles: CapHandle[] = [];
+const keptHandles: CapHandle[] = [];
 
 /** cap sets libpcap's snapshot length to 65535, so a frame always fits this buffer whole. */
 const SNAPLEN = 65535;
@@ -60,15 +61,58 @@ export interface LiveCaptureOptions {
   bufferSize: number;
 }
 
+/** How often the event loop proves it gets turns, and how long without one counts as starved. */
+const HEARTBEAT_MS = 100;
+const STARVED_MS = 300;
+/** Packets between two looks at the heartbeat. */
+const CHECK_EVERY = 256;
+
 export class LiveCapture {
   readonly linkType: number;
+  /**
+   * Packets nsm let go unanalysed to get the event loop a turn under a flood (see shedding). Drops in
+   * the kernel's buffer are not known: cap does not report them.
+   */
+  dropped = 0;
   private closed = false;
+  private lastTurn = performance.now();
+  /**
+   * cap reads packets in a loop until libpcap's buffer is empty: under a flood it never is, and the
+   * event loop (signals, the idle tick, script reloads) would never run. When the loop has had no
+   * turn for STARVED_MS, frames are let go unanalysed, which empties the buffer in a moment and ends
+   * cap's loop; the next turn of the event loop ends the shedding.
+   */
+  private shedding = false;
+  private readonly heartbeat: NodeJS.Timeout;
 
   private constructor(
     private readonly cap: CapHandle,
+    buffer: Buffer,
     linkType: number,
+    clock: LiveClock,
+    onFrame: (frame: RawFrame) => void,
   ) {
     this.linkType = linkType;
+    this.heartbeat = setInterval(() => {
+      this.lastTurn = performance.now();
+      this.shedding = false;
+    }, HEARTBEAT_MS);
+    const frame: RawFrame = { ts: 0, data: buffer, offset: 0, caplen: 0, wirelen: 0, linkType };
+    let sinceCheck = 0;
+    cap.on("packet", (nbytes: number) => {
+      if (this.shedding) {
+        this.dropped++;
+        return;
+      }
+      frame.ts = clock.now();
+      frame.caplen = nbytes;
+      frame.wirelen = nbytes;
+      onFrame(frame);
+      if (++sinceCheck === CHECK_EVERY) {
+        sinceCheck = 0;
+        this.shedding = performance.now() - this.lastTurn > STARVED_MS;
+      }
+    });
   }
 
   /** Opens the interface and starts delivering frames to `onFrame`; throws a clear NsmError when it cannot. */
@@ -82,25 +126,20 @@ export class LiveCapture {
     const buffer = Buffer.alloc(SNAPLEN);
     const cap = new binding.Cap();
     const linkName = openOrExplain(binding, cap, opts, buffer);
+    keptHandles.push(cap);
     const linkType = LINK_TYPES[linkName];
     if (linkType === undefined) {
       cap.close();
       throw new NsmError("NSM_ERR_LINK_TYPE", `cannot decode packets from ${opts.iface}: ${linkName} (supported: Ethernet, Linux cooked "any", raw IP, BSD null)`);
     }
-    const frame: RawFrame = { ts: 0, data: buffer, offset: 0, caplen: 0, wirelen: 0, linkType };
-    cap.on("packet", (nbytes: number) => {
-      frame.ts = clock.now();
-      frame.caplen = nbytes;
-      frame.wirelen = nbytes;
-      onFrame(frame);
-    });
-    return new LiveCapture(cap, linkType);
+    return new LiveCapture(cap, buffer, linkType, clock, onFrame);
   }
 
   /** Stops capturing; no frame is delivered after this returns. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.heartbeat);
     this.cap.removeAllListeners("packet");
     this.cap.close();
   }
@@ -111,7 +150,7 @@ function openOrExplain(binding: CapBinding, cap: CapHandle, opts: LiveCaptureOpt
   try {
     return cap.open(opts.iface, opts.filter, opts.bufferSize, buffer);
   } catch (e) {
-    failedHandles.push(cap);
+    keptHandles.push(cap);
     const why = (e as Error).message;
     if (/not permitted|permission/i.test(why)) {
       throw new NsmError(
@@ -131,12 +170,12 @@ function openOrExplain(binding: CapBinding, cap: CapHandle, opts: LiveCaptureOpt
 
 function opensWithoutFilter(binding: CapBinding, opts: LiveCaptureOptions, buffer: Buffer): boolean {
   const probe = new binding.Cap();
+  keptHandles.push(probe);
   try {
     probe.open(opts.iface, "", opts.bufferSize, buffer);
     probe.close();
     return true;
   } catch {
-    failedHandles.push(probe);
     return false;
   }
 }

@@ -1,7 +1,8 @@
 // policy/misc/stats: stats.log, the sensor's health every Stats::report_interval (Zeek's
 // misc/stats): memory, packets and bytes, events, connections per transport and timers over the
 // interval. Zeek's columns for things nsm has no counterpart for (files, DNS requests, reassembly
-// sizes) are left out; pkts_dropped and pkts_link stay unset because the capture reports no drops.
+// sizes) are left out. pkts_dropped counts what nsm let go under a flood (live); the capture reports
+// no kernel drops, so pkts_link stays unset.
 import { on, Log, networkTime, schedule, option, getNetStats, getConnStats, getProcStats, getEventStats, getTimerStats, readingLiveTraffic, currentTime } from "nsm";
 import type { NetStats, ConnStats, EventStats, TimerStats } from "nsm";
 
