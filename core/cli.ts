@@ -83,9 +83,9 @@ async function run(cli: CliOptions, scriptArgs: string[]): Promise<void> {
   if (cli.ignoreChecksums) options.ignore_checksums = true;
   const rotate = flagValue("--rotate", "interval", cli.rotate ?? (live ? "1 hr" : "0")) as number;
   const bufferMiB = flagValue("--buffer-size", "count", cli.bufferSize) as number;
+  const scripts = scriptArgs.map(resolveScript);
   // A sensor logs its own health, as Zeek's local.zeek loads misc/stats and misc/capture-loss.
-  const named = live ? [...scriptArgs, ...LIVE_POLICY_SCRIPTS.filter((p) => !scriptArgs.includes(p))] : scriptArgs;
-  const scripts = named.map(resolveScript);
+  if (live) for (const s of LIVE_POLICY_SCRIPTS.map(resolveScript)) if (!scripts.some((x) => x.path === s.path)) scripts.push(s);
   for (const redef of scripts.flatMap((s) => s.redefs ?? [])) applySetting(options, redef);
   const scriptSettings = new Map<string, string>();
   for (const s of cli.set) {
