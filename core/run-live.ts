@@ -77,20 +77,16 @@ export async function runLive(run: LiveRunOptions): Promise<LiveSummary> {
     }
   }, run.tickMs ?? 500);
 
-  let signal: string;
+  const signal = await stopped;
+  clearInterval(tick);
+  capture.close();
+  process.off("SIGHUP", onHangup);
+  // Stop signals stay caught until the logs are closed: a second Ctrl-C does not tear a file.
   try {
-    signal = await stopped;
+    if (failure === undefined) p.advance(clock.now());
+    await p.finish();
   } finally {
-    clearInterval(tick);
-    capture.close();
-    process.off("SIGHUP", onHangup);
-    // Stop signals stay caught until the logs are closed: a second Ctrl-C does not tear a file.
-    try {
-      if (failure === undefined) p.advance(clock.now());
-      await p.finish();
-    } finally {
-      for (const s of STOP_SIGNALS) process.off(s, onStop);
-    }
+    for (const s of STOP_SIGNALS) process.off(s, onStop);
   }
   if (failure !== undefined) throw failure;
   return { packets: p.packets, dropped: capture.dropped, connections: p.table.created, signal };

@@ -138,7 +138,7 @@ export class ScriptRuntime implements ScriptServices, ConnectionEvents {
     for (let i = 0; i < list.length; i++) list[i].host.invoke(list[i].ref, args);
   }
 
-  /** Network time moves to `t`: script timers due by then run. */
+  /** Network time moves to `t`: a log rotation due by then happens, then the script timers due run. */
   advance(t: number): void {
     this.time = t;
     if (!(t < this.streams.rotationDue)) this.streams.rotate(t);
