@@ -2,8 +2,10 @@
 // read-and-decode floor and the whole pipeline (`nsm -r`) on it. Each is measured in a process of
 // its own, so each peak RSS belongs to what it measures. `--memory-check` instead runs nsm on the
 // same mix at two lengths, to show that peak memory follows open connections, not file size.
+// `--soak` runs nsm -i for minutes under a steady replay instead (bench/soak.ts; root and tcpreplay).
 //
 //   node dist/bench.js [--packets 1000000] [--seed 1] [--runs 3] [--nsm-runs 1] [--memory-check]
+//   node dist/bench.js --soak [--soak-seconds 300] [--soak-pps 2000] [--soak-packets 100000]
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
@@ -13,6 +15,7 @@ import { measureFloor, type FloorRun } from "./read-decode-floor.ts";
 import { runNsm, writeRssProbe, type PipelineOutcome } from "./nsm-run.ts";
 import { dnsBench } from "./dns-bench.ts";
 import { measureSandboxEvents } from "./sandbox-events.ts";
+import { soak, soakTable } from "./soak.ts";
 import { describeCapture, memoryCheckJson, memoryCheckTable, throughput, throughputJson, throughputTable, type MemoryPoint } from "./report.ts";
 
 // dist/bench.js and bench/bench.ts both sit one folder below the project root.
@@ -25,6 +28,10 @@ const { values: args } = parseArgs({
     runs: { type: "string", default: "3" },
     "nsm-runs": { type: "string", default: "1" },
     "memory-check": { type: "boolean", default: false },
+    soak: { type: "boolean", default: false },
+    "soak-seconds": { type: "string", default: "300" },
+    "soak-pps": { type: "string", default: "2000" },
+    "soak-packets": { type: "string", default: "100000" },
     out: { type: "string", default: join(ROOT, "bench", "out") },
     // Internal: the floor measured in a child process; prints one JSON line.
     "floor-child": { type: "string" },
@@ -123,5 +130,18 @@ async function memoryCheck(): Promise<void> {
   console.log(memoryCheckJson(points));
 }
 
+async function soakBench(): Promise<void> {
+  const capture = prepare(positiveInt("soak-packets", args["soak-packets"]));
+  const seconds = positiveInt("soak-seconds", args["soak-seconds"]);
+  const report = await soak(ROOT, capture, { seconds, pps: positiveInt("soak-pps", args["soak-pps"]), sampleEvery: Math.min(10, Math.max(1, seconds / 30)) });
+  if ("unavailable" in report) {
+    console.log(`soak skipped: ${report.unavailable}`);
+    return;
+  }
+  console.log("");
+  console.log(soakTable(report));
+  console.log(JSON.stringify({ soak: { ...report, samples: report.samples.map((s) => [Number(s.at.toFixed(1)), s.rssKb]) } }));
+}
+
 const floorPath = args["floor-child"];
-await (floorPath !== undefined ? floorChild(floorPath) : args["memory-check"] ? memoryCheck() : throughputBench());
+await (floorPath !== undefined ? floorChild(floorPath) : args["memory-check"] ? memoryCheck() : args.soak ? soakBench() : throughputBench());

@@ -26,6 +26,10 @@ export interface TunnelDecoding {
   /** A frame that the tunnel analyzer of a UDP connection found inside the datagram of `outer`. */
   udpTunnel(outer: Packet, tunnel: Tunnel, data: Uint8Array, offset: number, length: number, linkType: number): void;
 }
+import type { GapStats } from "../analyzers/conn/tcp-reassembler.ts";
+
+/** Connections in the table now, and created over the run, per transport (Zeek's ConnStats). */
+export type ConnCounts = Record<Transport, { active: number; cumulative: number }>;
 
 export interface ConnectionHooks {
   /** A connection was created (after any flip decided at creation), before new_connection. */
@@ -68,6 +72,18 @@ export class ConnectionTable implements SessionHost {
 
   /** Connections created over the run. */
   created = 0;
+  readonly counts: ConnCounts = {
+    tcp: { active: 0, cumulative: 0 },
+    udp: { active: 0, cumulative: 0 },
+    icmp: { active: 0, cumulative: 0 },
+    unknown_transport: { active: 0, cumulative: 0 },
+  };
+  readonly gapStats: GapStats = { ackEvents: 0, ackBytes: 0, gapEvents: 0, gapBytes: 0 };
+
+  /** Timers pending, and scheduled over the run. */
+  get timerCounts(): { current: number; cumulative: number } {
+    return { current: this.timers.size, cumulative: this.timers.added };
+  }
 
   get size(): number {
     return this.conns.size;
@@ -161,6 +177,7 @@ export class ConnectionTable implements SessionHost {
     if (conn.removed) return;
     conn.removed = true;
     this.conns.delete(conn.key);
+    this.counts[conn.transport].active--;
     for (const t of conn.timers) this.timers.cancel(t);
     conn.timers.length = 0;
     conn.session.done();
@@ -415,6 +432,9 @@ export class ConnectionTable implements SessionHost {
     conn.encapsulation = conn.tunnel = pkt.encap;
     this.conns.set(key, conn);
     this.created++;
+    const counts = this.counts[transport];
+    counts.active++;
+    counts.cumulative++;
     const opts = this.options;
     if (transport === "tcp") {
       conn.session = new TcpSession(conn, this);

@@ -1,39 +1,14 @@
-// One run over a capture: the scripts are loaded, frames from the reader are decoded, filtered and
-// handed to the connection table in network-time order, events go to the scripts that handle them,
+// One run over a capture file: the pipeline's scripts are loaded, frames from the reader are decoded,
+// filtered (nsm's own filter compiler) and handed to the connection table in network-time order,
 // and at end of input every open connection is flushed and zeek_done runs, as in Zeek.
-import type { RawFrame } from "./packet.ts";
-import type { Options } from "./options.ts";
 import { readCapture, type CaptureResult, type ReadProgress } from "./capture/reader.ts";
 import { compileFilter } from "./filter/compile.ts";
-import { PacketPipeline } from "./pipeline.ts";
-import { LocalNets } from "./site.ts";
-import type { Subnet } from "./net/subnet.ts";
-import type { WriterOptions } from "../logs/writer.ts";
-import { ScriptRuntime } from "./script/runtime.ts";
-import { baseScripts, type ScriptSource } from "./script/catalog.ts";
-import { loadScripts, type SandboxSettings } from "./script/load.ts";
-import { ScriptReloader } from "./script/reloader.ts";
+import { Pipeline, type PipelineOptions } from "./pipeline.ts";
 
-export interface RunOptions {
+export interface RunOptions extends PipelineOptions {
   /** A capture file, or "-" for standard input. */
   source: string;
-  options: Options;
-  /** `--set` values for options that scripts declare. */
-  scriptSettings?: Map<string, string>;
   filter?: string;
-  localNets: Subnet[];
-  logs: WriterOptions;
-  /** Policy scripts and user scripts, in command-line order (the base scripts always load first). */
-  scripts?: ScriptSource[];
-  sandbox?: SandboxSettings;
-  /** Run the bundled scripts in the sandbox too (they must give the same logs there). */
-  sandboxAll?: boolean;
-  /** Reload users' scripts when their files change. */
-  watch?: boolean;
-  diagnostic?: (line: string) => void;
-  /** Informational lines (reloads). */
-  notice?: (line: string) => void;
-  print?: (line: string) => void;
   /** Kept up to date while the capture is read (a progress display watches it). */
   progress?: ReadProgress;
 }
@@ -50,47 +25,15 @@ export interface RunSummary {
 }
 
 export async function runTrace(run: RunOptions): Promise<RunSummary> {
-  const opts = run.options;
-  const runtime = new ScriptRuntime({
-    logs: run.logs,
-    localNets: new LocalNets(run.localNets),
-    settings: run.scriptSettings ?? new Map(),
-    diagnostic: run.diagnostic,
-    print: run.print,
-    // Scripts' weirds wait for the event that raised them, and the first event (zeek_init) comes
-    // after the pipeline below exists.
-    netWeird: (name, addl, source) => pipeline.table.netWeird(name, addl, source),
-  });
-  const sources = [...baseScripts(), ...(run.scripts ?? [])].map((s) => (run.sandboxAll ? { ...s, bundled: false } : s));
-  const hosts = await loadScripts(runtime, sources, run.sandbox);
-  const reloader = run.watch
-    ? new ScriptReloader(
-        runtime,
-        new Map(hosts.filter((_, i) => !sources[i].bundled).map((h) => [h.path, h])),
-        run.sandbox,
-        run.notice ?? (() => {}),
-      )
-    : undefined;
-  if (reloader) {
-    await reloader.ready();
-    run.notice?.(`watching ${reloader.size} script(s) for changes`);
-  }
-
-  const pipeline = new PacketPipeline(opts, runtime, run.filter ? compileFilter(run.filter) : undefined);
-  const onFrame = (frame: RawFrame): void => {
-    runtime.advance(frame.ts);
-    pipeline.frame(frame);
-  };
-
+  const pipeline = await Pipeline.open(run, run.filter ? compileFilter(run.filter) : undefined, false);
   let capture: CaptureResult;
-  runtime.start();
+  pipeline.start();
   try {
-    capture = await readCapture(run.source, onFrame, run.progress);
+    capture = await readCapture(run.source, pipeline.onFrame, run.progress);
   } finally {
-    await reloader?.close();
-    pipeline.table.flushAll();
-    runtime.finish();
+    await pipeline.finish();
   }
+  const runtime = pipeline.runtime;
   return {
     capture,
     connections: pipeline.table.created,

@@ -21,6 +21,11 @@ export class TimerQueue<T> {
     return this.heap.length;
   }
 
+  /** Timers added over the queue's life. */
+  get added(): number {
+    return this.nextSeq;
+  }
+
   add(due: number, target: T, kind: number, gen = 0): Timer<T> {
     const t: Timer<T> = { due, seq: this.nextSeq++, target, kind, gen, index: this.heap.length };
     this.heap.push(t);

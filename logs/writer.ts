@@ -21,6 +21,8 @@ export interface WriterOptions {
   now?: () => Date;
   /** TSV only: Zeek's LogAscii::separator, set_separator, empty_field, unset_field, meta_prefix. */
   markers?: Partial<TsvMarkers>;
+  /** Seconds of network time between rotations (logs/rotation.ts); unset: never rotate. */
+  rotateInterval?: number;
 }
 
 export function openLogWriter(schema: LogSchema, opts: WriterOptions): LogWriter {

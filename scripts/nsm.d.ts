@@ -202,6 +202,69 @@ export declare const Reporter: {
 /** The Community ID v1 of a connection (policy/conn/community-id-logging). */
 export declare function communityId(c: Connection, seed?: number): string;
 
+// ---- Health ---------------------------------------------------------------------------------
+// Zeek's get_*_stats functions, with Zeek's record field names: counters since the run began, which
+// policy/misc/stats and policy/misc/capture-loss turn into per-interval numbers.
+
+/**
+ * Packets and bytes the capture delivered (Zeek's NetStats). Live, `pkts_dropped` counts packets nsm
+ * let go unanalysed under a flood; the kernel's drops are not known, and `pkts_link` is unset.
+ */
+export interface NetStats {
+  pkts_recvd: number;
+  bytes_recvd: number;
+  pkts_dropped?: number;
+  pkts_link?: number;
+}
+
+/** Connections in memory now and created over the run, per transport (Zeek's ConnStats). */
+export interface ConnStats {
+  num_tcp_conns: number;
+  num_udp_conns: number;
+  num_icmp_conns: number;
+  cumulative_tcp_conns: number;
+  cumulative_udp_conns: number;
+  cumulative_icmp_conns: number;
+}
+
+/** The process (Zeek's ProcStats): resident memory in bytes, CPU seconds. */
+export interface ProcStats {
+  mem: number;
+  user_time: Interval;
+  system_time: Interval;
+}
+
+/** Events raised and handed to scripts (Zeek's EventStats; nsm dispatches each event as it is raised). */
+export interface EventStats {
+  queued: number;
+  dispatched: number;
+}
+
+/** Timers pending now and scheduled over the run (Zeek's TimerStats). */
+export interface TimerStats {
+  current: number;
+  cumulative: number;
+}
+
+/** TCP acks seen while both endpoints were established, and those acking data never seen (Zeek's GapStats). */
+export interface GapStats {
+  ack_events: number;
+  ack_bytes: number;
+  gap_events: number;
+  gap_bytes: number;
+}
+
+export declare function getNetStats(): NetStats;
+export declare function getConnStats(): ConnStats;
+export declare function getProcStats(): ProcStats;
+export declare function getEventStats(): EventStats;
+export declare function getTimerStats(): TimerStats;
+export declare function getGapStats(): GapStats;
+/** True when packets come from an interface (`nsm -i`), false for a capture file. */
+export declare function readingLiveTraffic(): boolean;
+/** The wall clock (Zeek's current_time); networkTime() lags it by the packet processing delay. */
+export declare function currentTime(): Time;
+
 // ---- DNS ------------------------------------------------------------------------------------
 // The DNS analyzer's events (Zeek's events.bif for DNS, same names and argument orders) and the
 // records they carry (Zeek's dns_* record types, same field names). Zeek `string` values are byte

@@ -3,6 +3,7 @@
 import type { Options } from "../../core/options.ts";
 import type { Connection } from "./connection.ts";
 import type { Encapsulation, Tunnel } from "../tunnels/encapsulation.ts";
+import type { GapStats } from "./tcp-reassembler.ts";
 
 export const enum TimerKind {
   /** Session timer: no packet for `inactivityTimeout`. */
@@ -19,6 +20,8 @@ export const enum TimerKind {
 export interface SessionHost {
   readonly options: Options;
   readonly networkTime: number;
+  /** The run's ack and gap counters (capture-loss estimates). */
+  readonly gapStats: GapStats;
   weird(conn: Connection, name: string, addl?: string, source?: string): void;
   /** A weird outside any connection (Zeek's reporter weirds without a connection). */
   netWeird(name: string, addl?: string, source?: string): void;

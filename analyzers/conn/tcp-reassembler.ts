@@ -10,8 +10,21 @@ interface Block {
   data: Uint8Array | undefined;
 }
 
+/**
+ * Zeek's get_gap_stats counters for the whole run, which policy/misc/capture-loss turns into an
+ * estimate of packets the capture missed: acks seen while both endpoints were established, and
+ * those that acknowledged data never seen (a hole below the ack).
+ */
+export interface GapStats {
+  ackEvents: number;
+  ackBytes: number;
+  gapEvents: number;
+  gapBytes: number;
+}
+
 export interface ReassemblerOwner {
   readonly isPartial: boolean;
+  readonly gapStats: GapStats;
   readonly maxInitialWindow: number;
   readonly maxAboveHoleWithoutAcks: number;
   readonly excessiveDataWithoutAcks: number;
@@ -31,6 +44,8 @@ export class TcpReassembler {
   didEOF = false;
   hadGap = false;
   keepData = false;
+  /** Gap bytes found by the trim in progress (for the gap counters). */
+  private missing = 0;
 
   constructor(
     readonly endp: TcpEndpoint,
@@ -74,7 +89,19 @@ export class TcpReassembler {
     const endp = this.endp;
     if (endp.finCount > 0 && seq >= endp.finSeq) seq = endp.finSeq - 1;
     if (seq <= this.trimSeq) return;
+    const counted = !this.skipDeliveries && endp.state === EndpointState.Established && endp.peer.state === EndpointState.Established;
+    const acked = seq - this.trimSeq;
+    this.missing = 0;
     this.trimToSeq(seq);
+    if (counted) {
+      const g = this.owner.gapStats;
+      g.ackEvents++;
+      g.ackBytes += acked;
+      if (this.missing > 0) {
+        g.gapEvents++;
+        g.gapBytes += this.missing;
+      }
+    }
     this.checkEOF();
   }
 
@@ -202,6 +229,7 @@ export class TcpReassembler {
   }
 
   private gap(seq: number, len: number): void {
+    this.missing += len;
     this.owner.gap(this.endp, seq, len);
     this.hadGap = true;
   }

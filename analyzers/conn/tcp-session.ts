@@ -15,7 +15,7 @@ import {
   HIST_SYN,
   TcpEndpoint,
 } from "./tcp-endpoint.ts";
-import type { ReassemblerOwner, TcpReassembler } from "./tcp-reassembler.ts";
+import type { GapStats, ReassemblerOwner, TcpReassembler } from "./tcp-reassembler.ts";
 
 export const FIN = 0x01;
 export const SYN = 0x02;
@@ -84,6 +84,9 @@ export class TcpSession implements TransportSession, ReassemblerOwner {
     host.setInactivityTimeout(conn, host.options.udp_inactivity_timeout);
   }
 
+  get gapStats(): GapStats {
+    return this.host.gapStats;
+  }
   get maxInitialWindow(): number {
     return this.host.options.tcp_max_initial_window;
   }

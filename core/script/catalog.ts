@@ -18,7 +18,12 @@ export const POLICY_SCRIPTS = [
   "policy/dhcp/sub-opts",
   "policy/snmp/varbinds",
   "policy/snmp/default-communities",
+  "policy/misc/stats",
+  "policy/misc/capture-loss",
 ];
+
+/** Loaded in live mode whether named or not: the sensor's health logs (stats.log, capture_loss.log). */
+export const LIVE_POLICY_SCRIPTS = ["policy/misc/stats", "policy/misc/capture-loss"];
 
 /** Core options a bundled policy changes when it is loaded (Zeek's `redef` in the policy). */
 export const POLICY_REDEFS: Record<string, string[]> = {

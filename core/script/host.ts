@@ -15,6 +15,10 @@ export interface HandlerRef {
   index: number;
 }
 
+/** Zeek's get_net_stats, get_conn_stats, get_proc_stats, get_event_stats, get_timer_stats, get_gap_stats; "run" is reading_live_traffic and current_time. */
+export type StatsKind = "net" | "conn" | "proc" | "event" | "timer" | "gap" | "run";
+export type StatsRecord = Record<string, number | boolean | undefined>;
+
 /** What a script may ask of nsm. The runtime implements it; `script` names the caller. */
 export interface ScriptServices {
   networkTime(): number;
@@ -29,6 +33,8 @@ export interface ScriptServices {
   communityId(c: LogRecord, seed: number): string;
   /** A weird a script raises outside any connection (Reporter::net_weird). */
   netWeird(script: string, name: string, addl: string, source: string): void;
+  /** Counters for health scripts (policy/misc/stats, policy/misc/capture-loss), Zeek's field names. */
+  stats(kind: StatsKind): StatsRecord;
   /** A script error (throw, timeout, out of memory): reporter.log and one diagnostic line. */
   report(script: string, level: "error" | "warning", message: string): void;
 }

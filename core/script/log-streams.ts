@@ -1,9 +1,9 @@
 // Log streams created by scripts: each has a path, typed columns (plus extensions from other
 // scripts), policy hooks, and a writer opened with the first row. Rows are validated against the
 // columns; a wrong value is reported and the row dropped, never written half-right. When a reloaded
-// script recreates a stream with other columns, the old file is closed and set aside.
-import { renameSync, existsSync } from "node:fs";
-import { join } from "node:path";
+// script recreates a stream with other columns, the old file is closed and set aside. With a rotation
+// interval every file is closed and renamed on the interval's boundaries (logs/rotation.ts).
+import { nextRotation, renameRotated } from "../../logs/rotation.ts";
 import { openLogWriter, type LogWriter, type WriterOptions } from "../../logs/writer.ts";
 import type { Column, LogValue, ZeekType } from "../../logs/schema.ts";
 import type { ColumnTypes, LogRecord, ScriptHost } from "./host.ts";
@@ -24,6 +24,8 @@ interface Stream {
   writer: LogWriter | undefined;
   /** Rows written under this id, across reloads (for the run's summary). */
   rows: number;
+  /** Network time when the writer's file was opened. */
+  openedAt: number;
 }
 
 const PATH = /^[A-Za-z0-9_-]+$/;
@@ -100,11 +102,19 @@ function describe(v: unknown): string {
 
 export class LogStreams {
   private readonly streams = new Map<string, Stream>();
+  /** Network time of the next rotation; Infinity without rotation, NaN until time is first known. */
+  rotationDue: number;
+  /** With rotation: when the current period began (run start or last rotation), every file's open time. */
+  private periodStart: number | undefined;
 
   constructor(
     private readonly logs: WriterOptions,
     private readonly fail: (script: string, message: string) => void,
-  ) {}
+    /** Network time. */
+    private readonly clock: () => number,
+  ) {
+    this.rotationDue = logs.rotateInterval ? NaN : Infinity;
+  }
 
   create(script: string, id: string, path: string, columns: ColumnTypes, policy: PolicyRef | undefined): void {
     if (typeof path !== "string" || !PATH.test(path)) {
@@ -117,10 +127,11 @@ export class LogStreams {
       if (s.path === path && s.id !== id) throw new Error(`Log.createStream("${id}"): ${path}.log is already written by stream "${s.id}"`);
     }
     let writer: LogWriter | undefined;
+    let openedAt = 0;
     if (old) {
       // A reloaded script recreates its stream: keep the file open if the columns are the same.
-      if (old.path === path && sameColumns(old.columns, cols)) writer = old.writer;
-      else this.retire(old);
+      if (old.path === path && sameColumns(old.columns, cols)) ({ writer, openedAt } = old);
+      else this.closeFile(old, this.clock());
     }
     this.streams.set(id, {
       id,
@@ -132,6 +143,7 @@ export class LogStreams {
       policies: policy ? [policy] : [],
       writer,
       rows: old?.rows ?? 0,
+      openedAt,
     });
   }
 
@@ -175,13 +187,34 @@ export class LogStreams {
       }
       row[i] = v as LogValue;
     }
-    (s.writer ??= openLogWriter({ path: s.path, columns: s.columns }, this.logs)).write(row);
+    if (s.writer === undefined) {
+      s.writer = openLogWriter({ path: s.path, columns: s.columns }, this.logs);
+      s.openedAt = this.periodStart ?? this.clock();
+    }
+    s.writer.write(row);
     s.rows++;
   }
 
   /** Rows written per log file name (`conn.log`), for logs that got any. */
   rowCounts(): { log: string; rows: number }[] {
     return [...this.streams.values()].filter((s) => s.rows > 0).map((s) => ({ log: `${s.path}.log`, rows: s.rows }));
+  }
+
+  /**
+   * Network time moved to `t` and a rotation is due (the caller checks `t >= rotationDue`): every
+   * open file is closed with #close and renamed; the next row of a stream starts a new file.
+   */
+  rotate(t: number): void {
+    if (Number.isNaN(this.rotationDue)) {
+      // The first network time sets the schedule, and is the open time of files written before it.
+      for (const s of this.streams.values()) if (s.openedAt === 0) s.openedAt = t;
+      this.periodStart = t;
+    } else {
+      // A file closes at the rotation time, however late the packet that showed it was due.
+      for (const s of this.streams.values()) this.closeFile(s, this.rotationDue);
+      this.periodStart = this.rotationDue;
+    }
+    this.rotationDue = nextRotation(t, this.logs.rotateInterval!);
   }
 
   /** A script's host was replaced (reload): its policy hooks go with it. */
@@ -193,8 +226,12 @@ export class LogStreams {
     for (const s of this.streams.values()) s.writer?.flush();
   }
 
+  /** End of the run: every file gets #close; with rotation on, they are rotated too (as Zeek does at exit). */
   closeAll(): void {
-    for (const s of this.streams.values()) s.writer?.close();
+    for (const s of this.streams.values()) {
+      if (this.logs.rotateInterval) this.closeFile(s, this.clock());
+      else s.writer?.close();
+    }
   }
 
   private get(id: string, what: string): Stream {
@@ -211,13 +248,12 @@ export class LogStreams {
     });
   }
 
-  /** Closes a stream's file (with #close) and renames it aside, so the new columns get a new file. */
-  private retire(s: Stream): void {
+  /** Closes a stream's file (with #close) and renames it with its open and close times. */
+  private closeFile(s: Stream, t: number): void {
     if (!s.writer) return;
     s.writer.close();
-    const stamp = new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
-    const file = join(this.logs.dir, `${s.path}.log`);
-    if (existsSync(file)) renameSync(file, join(this.logs.dir, `${s.path}.${stamp}.log`));
+    s.writer = undefined;
+    renameRotated(this.logs.dir, s.path, s.openedAt, t);
   }
 }
 

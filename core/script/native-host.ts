@@ -99,6 +99,14 @@ export class NativeHost implements ScriptHost {
       Site: { isLocalAddr: (a: string) => s.isLocalAddr(a) },
       communityId: (c: LogRecord, seed = 0) => s.communityId(c, seed),
       Reporter: { netWeird: (name: string, addl = "", source = "") => s.netWeird(path, String(name), String(addl), String(source)) },
+      getNetStats: () => s.stats("net"),
+      getConnStats: () => s.stats("conn"),
+      getProcStats: () => s.stats("proc"),
+      getEventStats: () => s.stats("event"),
+      getTimerStats: () => s.stats("timer"),
+      getGapStats: () => s.stats("gap"),
+      readingLiveTraffic: () => s.stats("run").reading_live_traffic,
+      currentTime: () => s.stats("run").current_time,
     };
   }
 }

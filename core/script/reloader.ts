@@ -1,5 +1,5 @@
-// Hot reload: watches users' scripts (chokidar) and, when one changes, transpiles it and loads it into
-// a fresh host. The swap happens between two events (this runs between packets, never inside an
+// Hot reload: watches users' scripts (chokidar) and, when one changes (or on reloadAll, nsm -i's
+// SIGHUP), transpiles it and loads it into a fresh host. The swap happens between two events (this runs between packets, never inside an
 // event), the new version's zeek_init runs, and log files stay open. A version that fails to
 // transpile or to load leaves the old one running, and says why.
 import { watch, type FSWatcher } from "chokidar";
@@ -9,7 +9,7 @@ import { transpileScript } from "./loader.ts";
 import { createHost, type SandboxSettings } from "./load.ts";
 
 export class ScriptReloader {
-  private readonly watcher: FSWatcher;
+  private readonly watcher: FSWatcher | undefined;
   /** Reloads in flight, so a run can wait for them before it ends. */
   private pending = Promise.resolve();
 
@@ -18,11 +18,24 @@ export class ScriptReloader {
     private readonly hosts: Map<string, ScriptHost>,
     private readonly sandbox: SandboxSettings | undefined,
     private readonly notice: (line: string) => void,
+    /** Watch the files; without it, scripts reload only on reloadAll(). */
+    watchFiles = true,
   ) {
+    // chokidar never reports ready for an empty list.
+    if (!watchFiles || hosts.size === 0) return;
     this.watcher = watch([...hosts.keys()], { ignoreInitial: true });
-    this.watcher.on("change", (path) => {
-      this.pending = this.pending.then(() => this.reload(path));
-    });
+    this.watcher.on("change", (path) => this.queue(path));
+  }
+
+  private queue(path: string): Promise<void> {
+    this.pending = this.pending.then(() => this.reload(path));
+    return this.pending;
+  }
+
+  /** Reloads every script, one after the other; resolves when all are done. */
+  reloadAll(): Promise<void> {
+    for (const path of this.hosts.keys()) void this.queue(path);
+    return this.pending;
   }
 
   get size(): number {
@@ -31,7 +44,8 @@ export class ScriptReloader {
 
   /** Resolves once the watcher is watching. */
   ready(): Promise<void> {
-    return new Promise((resolve) => this.watcher.once("ready", () => resolve()));
+    const w = this.watcher;
+    return w ? new Promise((resolve) => w.once("ready", () => resolve())) : Promise.resolve();
   }
 
   async reload(path: string): Promise<void> {
@@ -53,6 +67,6 @@ export class ScriptReloader {
 
   async close(): Promise<void> {
     await this.pending;
-    await this.watcher.close();
+    await this.watcher?.close();
   }
 }

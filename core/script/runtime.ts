@@ -11,7 +11,7 @@ import { TimerQueue } from "../timers.ts";
 import { BadOptionError } from "../errors.ts";
 import { parseOptionValue } from "../options.ts";
 import { EVENTS, type EventName } from "./events.ts";
-import type { ColumnTypes, HandlerRef, LogRecord, OptionValue, ScriptHost, ScriptServices } from "./host.ts";
+import type { ColumnTypes, HandlerRef, LogRecord, OptionValue, ScriptHost, ScriptServices, StatsKind, StatsRecord } from "./host.ts";
 import { connectionRecord } from "./connection-record.ts";
 import { LogStreams } from "./log-streams.ts";
 import type { WriterOptions } from "../../logs/writer.ts";
@@ -44,6 +44,18 @@ export interface RuntimeOptions {
   netWeird?: (name: string, addl: string, source: string) => void;
 }
 
+/** What the run tells the runtime for the health scripts' stats (core/pipeline.ts provides it). */
+export interface RunStatsSource {
+  readonly live: boolean;
+  /** The wall clock, seconds since the epoch. */
+  now(): number;
+  net(): StatsRecord;
+  conn(): StatsRecord;
+  /** Timers of the connection table (the runtime adds its own). */
+  timers(): { current: number; cumulative: number };
+  gap(): StatsRecord;
+}
+
 const REPORTER_COLUMNS: ColumnTypes = { ts: "time", level: "enum", message: "string", location: "string" };
 
 export class ScriptRuntime implements ScriptServices, ConnectionEvents {
@@ -64,13 +76,14 @@ export class ScriptRuntime implements ScriptServices, ConnectionEvents {
   /** Events delivered to scripts, and weirds reported (after sampling), for the run's summary. */
   eventsDispatched = 0;
   weirdsReported = 0;
+  statsSource: RunStatsSource | undefined;
 
   constructor(private readonly opts: RuntimeOptions) {
     for (const name of Object.keys(EVENTS) as EventName[]) {
       this.entries[name] = [];
       this.listening[name] = false;
     }
-    this.streams = new LogStreams(opts.logs, (script, message) => this.report(script, "error", message));
+    this.streams = new LogStreams(opts.logs, (script, message) => this.report(script, "error", message), () => this.time);
     this.streams.create("nsm", "Reporter::LOG", "reporter", REPORTER_COLUMNS, undefined);
   }
 
@@ -142,9 +155,10 @@ export class ScriptRuntime implements ScriptServices, ConnectionEvents {
     for (const [name, addl, source] of this.pendingWeirds.splice(0)) raise(name, addl, source);
   }
 
-  /** Network time moves to `t`: script timers due by then run. */
+  /** Network time moves to `t`: a log rotation due by then happens, then the script timers due run. */
   advance(t: number): void {
     this.time = t;
+    if (!(t < this.streams.rotationDue)) this.streams.rotate(t);
     for (let timer = this.timers.popDue(t); timer; timer = this.timers.popDue(t)) {
       const { host, index } = timer.target;
       if (this.hosts.includes(host)) host.runTimer(index);
@@ -288,6 +302,32 @@ export class ScriptRuntime implements ScriptServices, ConnectionEvents {
     const rec = c as { id: { orig_h: string; resp_h: string; orig_p: number; resp_p: number }; ip_proto: number };
     const a = parseAddr(rec.id.orig_h);
     return communityId(a, parseAddr(rec.id.resp_h), a.length === 4 ? 4 : 6, rec.ip_proto, rec.id.orig_p, rec.id.resp_p, seed);
+  }
+
+  stats(kind: StatsKind): StatsRecord {
+    const src = this.statsSource;
+    switch (kind) {
+      case "event":
+        // Events are dispatched as they are raised: every queued event is dispatched at once.
+        return { queued: this.eventsDispatched, dispatched: this.eventsDispatched };
+      case "proc": {
+        const cpu = process.cpuUsage();
+        return { mem: process.memoryUsage.rss(), user_time: cpu.user / 1e6, system_time: cpu.system / 1e6 };
+      }
+      case "timer": {
+        const t = src?.timers() ?? { current: 0, cumulative: 0 };
+        return { current: t.current + this.timers.size, cumulative: t.cumulative + this.timers.added };
+      }
+      case "run":
+        return { reading_live_traffic: src?.live ?? false, current_time: src?.now() ?? Date.now() / 1000 };
+      case "net":
+        return src?.net() ?? { pkts_recvd: 0, bytes_recvd: 0 };
+      case "conn":
+        return src?.conn() ?? {};
+      case "gap":
+        return src?.gap() ?? { ack_events: 0, ack_bytes: 0, gap_events: 0, gap_bytes: 0 };
+    }
+    throw new Error(`no such statistics: ${String(kind)}`);
   }
 
   report(script: string, level: "error" | "warning", message: string): void {

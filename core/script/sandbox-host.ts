@@ -25,7 +25,7 @@ import {
   type QuickJSWASMModule,
 } from "quickjs-emscripten";
 import { isEventName } from "./events.ts";
-import type { ColumnTypes, HandlerRef, LogRecord, OptionValue, ScriptHost, ScriptServices } from "./host.ts";
+import type { ColumnTypes, HandlerRef, LogRecord, OptionValue, ScriptHost, StatsKind, ScriptServices } from "./host.ts";
 import { expandColumns } from "./log-streams.ts";
 import { SandboxChannel, type VmError } from "./sandbox-channel.ts";
 import { EVENT_ENCODERS, LANE_SLOTS, LaneReader, LaneWriter, RowSchema, SLOT, STATUS_OK, STATUS_OUT_OF_MEMORY, VALUES, readRows } from "./sandbox-lane.ts";
@@ -462,6 +462,7 @@ export class SandboxHost implements ScriptHost {
         const [name, addl, source] = args(h);
         s.netWeird(path, name as string, addl as string, source as string);
       },
+      stats: (h) => ctx.newString(JSON.stringify(s.stats(args(h)[0] as StatsKind))),
     };
   }
 }

@@ -42,7 +42,7 @@ export function shimSource(file: string): string {
   delete globalThis.__nsmLane;
   var hostFlush = host.flush, hostOn = host.on, hostCreateStream = host.createStream, hostAddPolicy = host.addPolicy,
     hostExtend = host.extend, hostSchedule = host.schedule, hostOption = host.option, hostPrint = host.print,
-    hostIsLocalAddr = host.isLocalAddr, hostCommunityId = host.communityId, hostNetWeird = host.netWeird;
+    hostIsLocalAddr = host.isLocalAddr, hostCommunityId = host.communityId, hostNetWeird = host.netWeird, hostStats = host.stats;
   var json = JSON.stringify, parse = JSON.parse, isArray = Array.isArray, fromCharCode = String.fromCharCode;
   var freeze = Object.freeze, defineProperty = Object.defineProperty, getPrototypeOf = Object.getPrototypeOf;
   var hasOwn = Object.prototype.hasOwnProperty;
@@ -358,6 +358,10 @@ ${readers()}
     hostPrint(json(parts.join(", ")));
   }
 
+  function stats(kind) {
+    return parse(hostStats(json([kind])));
+  }
+
   function communityId(c, seed) {
     if (c === null || typeof c !== "object" || c.id === null || typeof c.id !== "object") throw new TypeErr("communityId: expects a Connection");
     return hostCommunityId(json([{ id: c.id, ip_proto: c.ip_proto }, seed === undefined ? 0 : seed]));
@@ -377,7 +381,15 @@ ${readers()}
       netWeird: function (name, addl, source) {
         hostNetWeird(json([String(name), addl === undefined ? "" : String(addl), source === undefined ? "" : String(source)]));
       }
-    })
+    }),
+    getNetStats: function () { return stats("net"); },
+    getConnStats: function () { return stats("conn"); },
+    getProcStats: function () { return stats("proc"); },
+    getEventStats: function () { return stats("event"); },
+    getTimerStats: function () { return stats("timer"); },
+    getGapStats: function () { return stats("gap"); },
+    readingLiveTraffic: function () { return stats("run").reading_live_traffic; },
+    currentTime: function () { return stats("run").current_time; }
   });
 
   function require(name) {

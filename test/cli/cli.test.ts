@@ -65,6 +65,9 @@ describe("nsm -r", () => {
     ["an unsupported filter", ["-r", "t.pcap", "-f", "ether host 00:11:22:33:44:55"], /NSM_ERR_BAD_FILTER/],
     ["an unknown policy script", ["-r", "t.pcap", "policy/conn/nothing"], /NSM_ERR_UNKNOWN_SCRIPT/],
     ["no input", [], /NSM_ERR_NO_INPUT/],
+    ["both a file and an interface", ["-r", "t.pcap", "-i", "lo"], /either -r FILE or -i INTERFACE.*NSM_ERR_NO_INPUT/],
+    ["a rotation interval that is not one", ["-r", "t.pcap", "--rotate", "soon"], /^nsm: --rotate: expected an interval.*NSM_ERR_BAD_OPTION/],
+    ["a buffer size that is not a count", ["-i", "lo", "--buffer-size", "lots"], /^nsm: --buffer-size: expected a count.*NSM_ERR_BAD_OPTION/],
   ];
   for (const [name, args, message] of failures) {
     it(`refuses ${name} with one clear line and a non-zero status`, () => {

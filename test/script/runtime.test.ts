@@ -150,9 +150,12 @@ describe("script runtime", () => {
       on("zeek_init", () => Log.write("R::LOG", { a: 2, b: "new" }));`);
     runtime.replace(same, new NativeHost(file, runtime), transpileScriptSync(file));
     runtime.finish();
-    const files = readdirSync(dir).filter((f) => f.startsWith("r.") && f.endsWith(".log"));
+    const files = readdirSync(dir).filter((f) => f === "r.log" || f.startsWith("r__"));
     expect(files).toHaveLength(2);
-    const old = readFileSync(join(dir, files.find((f) => f !== "r.log")!), "utf8");
+    // Set aside under its open and close times, as a rotated log is.
+    const aside = files.find((f) => f !== "r.log")!;
+    expect(aside).toMatch(/^r__\d{4}(-\d\d){5}__\d{4}(-\d\d){5}__\.log$/);
+    const old = readFileSync(join(dir, aside), "utf8");
     expect(old).toMatch(/#fields\ta\n/);
     expect(old.split("\n").filter((l) => l && !l.startsWith("#"))).toEqual(["1", "1"]);
     expect(old).toMatch(/\n#close\t/);

@@ -1,7 +1,7 @@
 // For the sandbox tests: ScriptServices that record every call, scripts written as TypeScript and
 // transpiled as the loader does (CommonJS, "nsm" left to require), and Connection records.
 import { transformSync } from "esbuild";
-import type { ColumnTypes, LogRecord, OptionValue, ScriptServices } from "../../core/script/host.ts";
+import type { ColumnTypes, LogRecord, OptionValue, ScriptServices, StatsKind, StatsRecord } from "../../core/script/host.ts";
 import type { ConnectionRecord } from "../../core/script/connection-record.ts";
 import { SandboxHost, loadQuickJs, type SandboxLimits } from "../../core/script/sandbox-host.ts";
 
@@ -62,6 +62,12 @@ export class RecordingServices implements ScriptServices {
   netWeird(_script: string, name: string, addl: string, source: string): void {
     this.weirds.push([name, addl, source]);
   }
+
+  /** Answers each kind with its own name set, so a test sees which kind crossed. */
+  stats(kind: StatsKind): StatsRecord {
+    return { [kind]: true, current_time: 1700000001.25, reading_live_traffic: kind === "run" };
+  }
+
   report(_script: string, level: "error" | "warning", message: string): void {
     this.reports.push(`${level}: ${message}`);
   }

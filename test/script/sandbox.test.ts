@@ -341,6 +341,17 @@ describe("sandbox: timers, options, time, print, Site, Community ID", () => {
   });
 });
 
+describe("sandbox: health statistics", () => {
+  it("asks the runtime for each of Zeek's get_*_stats and the run's mode", async () => {
+    const { services } = await sandbox(`
+      import { print, getNetStats, getConnStats, getProcStats, getEventStats, getTimerStats, getGapStats, readingLiveTraffic, currentTime } from "nsm";
+      for (const s of [getNetStats(), getConnStats(), getProcStats(), getEventStats(), getTimerStats(), getGapStats()]) print(Object.keys(s).filter((k) => s[k] === true));
+      print(readingLiveTraffic(), currentTime());
+    `);
+    expect(services.lines).toEqual(['["net"]', '["conn"]', '["proc"]', '["event"]', '["timer"]', '["gap"]', "true, 1700000001.25"]);
+  });
+});
+
 describe("sandbox: loading and errors", () => {
   async function loadError(source: string): Promise<string> {
     const host = new SandboxHost(SCRIPT_PATH, new RecordingServices(), await loadQuickJs());
