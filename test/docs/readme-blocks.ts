@@ -44,7 +44,26 @@ export function needsInterface(script: string): boolean {
   return script.split("\n").some((l) => new RegExp(INTERFACE_OPTION.source).test(l.replace(/(^|\s)#.*$/, "")));
 }
 
-/** The script with every interface name after -i/--interface replaced by `ifname`. */
-export function onInterface(script: string, ifname: string): string {
-  return script.replace(INTERFACE_OPTION, (_m, before: string, opt: string, space: string) => `${before}${opt}${space}${ifname}`);
+const COMMAND_SEPARATOR = /(\|\||&&|\||;)/;
+
+/**
+ * The script as the lab runs it: every interface name after -i/--interface replaced by `ifname`, and
+ * every command that takes one run under `timeout -s INT seconds`, as a user's Ctrl-C after that
+ * long (`--preserve-status`: the command's own exit status, 0 for a clean stop). Comments stay.
+ */
+export function onInterface(script: string, ifname: string, seconds: number): string {
+  return script
+    .split("\n")
+    .map((line) => {
+      const hash = line.search(/(^|\s)#/);
+      const [code, comment] = hash < 0 ? [line, ""] : [line.slice(0, hash), line.slice(hash)];
+      const parts = code.split(COMMAND_SEPARATOR).map((part, i) => {
+        // Odd places hold the separators split() kept.
+        if (i % 2 === 1 || !new RegExp(INTERFACE_OPTION.source).test(part)) return part;
+        const named = part.replace(INTERFACE_OPTION, (_m, before: string, opt: string, space: string) => `${before}${opt}${space}${ifname}`);
+        return named.replace(/^(\s*)/, `$1timeout --preserve-status -s INT ${seconds} `);
+      });
+      return parts.join("") + comment;
+    })
+    .join("\n");
 }

@@ -4,8 +4,8 @@
 //    (`set -euo pipefail`), all in one scratch folder laid out as a checkout: `trace.pcap` (a copy
 //    of examples/example.pcap), `examples/`, and the corpus beside it as `../shared`. Each must exit
 //    with status 0.
-//  - `nsm ...` and `npx nsm ...` run this checkout's bin/nsm.js (shell functions, so pipes,
-//    redirections and `&&` work as written).
+//  - `nsm ...` and `npx nsm ...` run this checkout's bin/nsm.js (`nsm` is a wrapper on PATH, so pipes,
+//    redirections, `&&` and `timeout` work as written).
 //  - Lines starting with `npm` (install, test) are the project's own commands: CI runs them itself
 //    (.ci/run), and running `npm test` from inside the tests would recurse.
 //  - A fenced block with `file=NAME` in its info string (```ts file=big-flows.ts) is saved as NAME in
@@ -13,9 +13,9 @@
 //  - A shell block in which a command takes a live interface (`-i IFACE` or `--interface IFACE`:
 //    `nsm -i eth0`, `tcpdump -i eth0`) runs inside the server end of a NetnsLab
 //    (test/fixtures/netns.ts), with every interface name replaced by the lab's, while the client
-//    pings the server; after two seconds the block's process group gets SIGINT, as a user's
-//    Ctrl-C, and the block (the commands after the interrupted one included) must end with status
-//    0. Without root or network namespaces these blocks are skipped, with the reason.
+//    pings the server; each such command gets SIGINT after two seconds, as a user's Ctrl-C, and
+//    must then stop cleanly: the block, the commands after it included, must end with status 0.
+//    Without root or network namespaces these blocks are skipped, with the reason.
 //  - Output samples go in `text` blocks, which are not run.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn, spawnSync } from "node:child_process";
@@ -27,7 +27,6 @@ import { labUnavailable, NetnsLab } from "../fixtures/netns.ts";
 import { fencedBlocks, isShell, needsInterface, onInterface, runnableScript } from "./readme-blocks.ts";
 
 const PRELUDE = `set -euo pipefail
-nsm() { node "$NSM_BIN" "$@"; }
 npx() { if [ "$1" = nsm ]; then shift; nsm "$@"; else command npx "$@"; fi; }
 `;
 const LIVE_SECONDS = 2;
@@ -36,7 +35,9 @@ const blocks = fencedBlocks(readFileSync(join(PROJECT_ROOT, "README.md"), "utf8"
 const liveSkip = blocks.some((b) => isShell(b) && needsInterface(runnableScript(b))) ? labUnavailable(["ip", "ping"], "apt-get install iproute2 iputils-ping") : "";
 
 let scratch: string;
-const env = () => ({ ...process.env, NSM_BIN, NSM_LOG_LEVEL: "warn" });
+/** A folder on PATH holding `nsm`, a wrapper that runs this checkout's bin/nsm.js (so timeout can run it). */
+let bin: string;
+const env = () => ({ ...process.env, PATH: `${bin}:${process.env.PATH}`, NSM_LOG_LEVEL: "warn" });
 
 // The scratch folder stands where a checkout would: examples/ in it and the corpus beside it as
 // ../shared, so commands that name either work as they do from the project's root.
@@ -47,6 +48,9 @@ beforeAll(() => {
   symlinkSync(join(PROJECT_ROOT, "examples"), join(scratch, "examples"));
   symlinkSync(join(PROJECT_ROOT, "..", "shared"), join(top, "shared"));
   copyFileSync(join(PROJECT_ROOT, "examples", "example.pcap"), join(scratch, "trace.pcap"));
+  bin = join(top, "bin");
+  mkdirSync(bin);
+  writeFileSync(join(bin, "nsm"), `#!/bin/sh\nexec node ${JSON.stringify(NSM_BIN)} "$@"\n`, { mode: 0o755 });
 });
 
 function runBlock(script: string): { status: number | null; output: string } {
@@ -57,19 +61,16 @@ function runBlock(script: string): { status: number | null; output: string } {
 async function runLiveBlock(script: string): Promise<{ status: number | null; output: string }> {
   const lab = new NetnsLab("rdme", "10.93.0").create();
   try {
-    const child = spawn("ip", ["netns", "exec", lab.server.ns, "bash", "-c", PRELUDE + onInterface(script, lab.server.ifname)], {
+    // The client pings the server for as long as the block runs.
+    await lab.start("client", ["ping", "-i", "0.2", lab.server.addr]);
+    const child = spawn("ip", ["netns", "exec", lab.server.ns, "bash", "-c", PRELUDE + onInterface(script, lab.server.ifname, LIVE_SECONDS)], {
       cwd: scratch,
       env: env(),
-      detached: true,
     });
     let output = "";
     child.stdout.on("data", (d) => (output += d));
     child.stderr.on("data", (d) => (output += d));
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-    lab.exec("client", ["ping", "-c", "4", "-i", "0.2", lab.server.addr], false);
-    await new Promise((resolve) => setTimeout(resolve, LIVE_SECONDS * 1000));
-    process.kill(-child.pid!, "SIGINT");
-    const status = await exited;
+    const status = await new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     return { status, output };
   } finally {
     await lab.destroy();
@@ -125,8 +126,8 @@ describe("the README convention", () => {
     expect(needsInterface("tcpdump -i wlan0 -w - | nsm -r - --watch a.ts")).toBe(true);
     expect(needsInterface("nsm -r trace.pcap   # not nsm -i eth0")).toBe(false);
     expect(needsInterface("nsm cut -m -u ts uid conn.log")).toBe(false);
-    expect(onInterface("tcpdump -i wlan0 -w - | nsm --interface eth0 -j && nsm cut -m uid conn.log", "vs1")).toBe(
-      "tcpdump -i vs1 -w - | nsm --interface vs1 -j && nsm cut -m uid conn.log",
+    expect(onInterface("tcpdump -i wlan0 -w - | nsm --interface eth0 -j && nsm cut -m uid conn.log  # -i x", "vs1", 2)).toBe(
+      "timeout --preserve-status -s INT 2 tcpdump -i vs1 -w - | timeout --preserve-status -s INT 2 nsm --interface vs1 -j && nsm cut -m uid conn.log  # -i x",
     );
   });
 
