@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { nsm, PROJECT_ROOT, ZEEK_CORPUS } from "../fixtures/nsm-bin.ts";
+import { nsm, PROJECT_ROOT } from "../fixtures/nsm-bin.ts";
+import { CORPUS } from "../fixtures/corpus.ts";
 
 interface CutCase {
   name: string;
@@ -55,8 +56,8 @@ function canonical(text: string): string {
   return [...header, ...rows.sort()].join("\n");
 }
 
-describe.skipIf(!ZEEK_CORPUS)("nsm cut matches zeek-cut's baselines in the corpus", { timeout: 60_000 }, () => {
-  const cases = ZEEK_CORPUS ? cutCases(ZEEK_CORPUS) : [];
+describe("nsm cut matches zeek-cut's baselines in the corpus", { timeout: 60_000 }, () => {
+  const cases = cutCases(CORPUS);
 
   it("finds the zeek-cut cases", () => {
     expect(cases.length).toBeGreaterThanOrEqual(8);
@@ -65,11 +66,11 @@ describe.skipIf(!ZEEK_CORPUS)("nsm cut matches zeek-cut's baselines in the corpu
   for (const c of cases) {
     it(`${c.name}: nsm cut ${c.cutArgs.join(" ")} < ${c.log}`, () => {
       const dir = mkdtempSync(join(tmpdir(), "nsm-cut-corpus-"));
-      const run = nsm(["-r", join(ZEEK_CORPUS!, c.trace), ...c.nsmArgs], { cwd: dir });
+      const run = nsm(["-r", join(CORPUS, c.trace), ...c.nsmArgs], { cwd: dir });
       expect(run.status, run.stderr).toBe(0);
       const cut = nsm(["cut", ...c.cutArgs], { cwd: dir, input: readFileSync(join(dir, c.log)) });
       expect(cut.stderr).toBe("");
-      const expected = readFileSync(join(ZEEK_CORPUS!, c.baseline), "latin1").split("\n").slice(1).join("\n");
+      const expected = readFileSync(join(CORPUS, c.baseline), "latin1").split("\n").slice(1).join("\n");
       expect(canonical(cut.stdout)).toBe(canonical(expected));
     });
   }

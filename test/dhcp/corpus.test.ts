@@ -4,13 +4,14 @@ import { describe, expect, it } from "vitest";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseDhcpMessage } from "../../analyzers/dhcp/parser.ts";
-import { readDnsMessages } from "../dns/trace-messages.ts";
+import { tracePayloads } from "../fixtures/trace-payloads.ts";
+import { TRACES } from "../fixtures/corpus.ts";
 
-const TRACES = "/work/shared/corpus/zeek/traces/dhcp";
+const DHCP_TRACES = `${TRACES}/dhcp`;
 
 /** Every UDP datagram of a trace, parsed. */
 function messages(trace: string) {
-  return readDnsMessages(join(TRACES, trace)).map((m) => ({ ...m, result: parseDhcpMessage(m.payload, 0, m.payload.length) }));
+  return tracePayloads(join(DHCP_TRACES, trace)).map((m) => ({ ...m, result: parseDhcpMessage(m.payload, 0, m.payload.length) }));
 }
 
 function parsedMessages(trace: string) {
@@ -19,7 +20,7 @@ function parsedMessages(trace: string) {
 
 describe("DHCP corpus traces", () => {
   it("parses every datagram of every classic-pcap trace, or names why not", () => {
-    const traces = readdirSync(TRACES).filter((f) => f.endsWith(".pcap"));
+    const traces = readdirSync(DHCP_TRACES).filter((f) => f.endsWith(".pcap"));
     expect(traces.length).toBeGreaterThan(5);
     for (const t of traces) {
       for (const m of messages(t)) {

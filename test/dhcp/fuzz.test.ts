@@ -5,15 +5,16 @@ import { describe, expect, it } from "vitest";
 import { readdirSync } from "node:fs";
 import { parseDhcpMessage } from "../../analyzers/dhcp/parser.ts";
 import { prng, type Random } from "../dns/fuzz-inputs.ts";
-import { readDnsMessages } from "../dns/trace-messages.ts";
+import { tracePayloads } from "../fixtures/trace-payloads.ts";
 import { bootp, END, opt } from "./message-builder.ts";
+import { TRACES } from "../fixtures/corpus.ts";
 
-const TRACES = "/work/shared/corpus/zeek/traces/dhcp";
+const DHCP_TRACES = `${TRACES}/dhcp`;
 const OPTIONS_START = 240;
 
-const seeds = readdirSync(TRACES)
+const seeds = readdirSync(DHCP_TRACES)
   .filter((f) => f.endsWith(".pcap"))
-  .flatMap((f) => readDnsMessages(`${TRACES}/${f}`).map((m) => m.payload));
+  .flatMap((f) => tracePayloads(`${DHCP_TRACES}/${f}`).map((m) => m.payload));
 
 /** Codes the parser decodes, and a few it only lists, to draw random options from. */
 const CODES = [1, 2, 3, 4, 5, 6, 12, 15, 19, 28, 42, 43, 44, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 77, 81, 82, 116, 252, 0, 119, 121];

@@ -2,16 +2,16 @@
 // dhcp.log: the DHCP records cross into the sandbox intact, the expiry timers run on the same
 // schedule, and host names that are not text leave it as the same bytes.
 import { describe, expect, it } from "vitest";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runTrace } from "../../core/run.ts";
-import { defaultOptions } from "../../core/options.ts";
+import { runCapture } from "../fixtures/run-capture.ts";
 import { PcapWriter } from "../../core/capture/pcap-writer.ts";
 import { frameAt } from "../fixtures/pipeline.ts";
 import { DISCOVER, dhcp, opt } from "./message-builder.ts";
+import { TRACES } from "../fixtures/corpus.ts";
 
-const TRACES = "/work/shared/corpus/zeek/traces/dhcp";
+const DHCP_TRACES = `${TRACES}/dhcp`;
 
 /** Messages of one transaction 4 s apart (expiry passes split it), with a host name that is not text. */
 function timedTrace(): string {
@@ -26,27 +26,22 @@ function timedTrace(): string {
   return path;
 }
 
-async function logs(trace: string, sandboxAll: boolean, settings: Record<string, string> = {}): Promise<{ dhcp: string[]; weird: string[] }> {
-  const dir = mkdtempSync(join(tmpdir(), "nsm-dhcp-hosts-"));
-  const options = defaultOptions();
-  options.ignore_checksums = true;
-  await runTrace({ source: trace, options, localNets: [], logs: { dir, format: "tsv" }, sandboxAll, scriptSettings: new Map(Object.entries(settings)) });
-  const lines = (file: string) =>
-    existsSync(join(dir, file)) ? readFileSync(join(dir, file), "utf8").split("\n").filter((l) => !l.startsWith("#open") && !l.startsWith("#close")) : [];
-  return { dhcp: lines("dhcp.log"), weird: lines("weird.log") };
+async function logs(trace: string, sandboxAll: boolean, scriptSettings: Record<string, string> = {}): Promise<{ dhcp: string[]; weird: string[] }> {
+  const run = await runCapture(trace, { sandboxAll, scriptSettings });
+  return { dhcp: run.lines("dhcp.log"), weird: run.lines("weird.log") };
 }
 
 const dhcpLog = async (trace: string, sandboxAll: boolean) => (await logs(trace, sandboxAll)).dhcp;
 
-describe.skipIf(!existsSync(TRACES))("dhcp.log from native and sandboxed hosts", () => {
+describe.skipIf(!existsSync(DHCP_TRACES))("dhcp.log from native and sandboxed hosts", () => {
   it.each(["dhcp.pcap", "dhcp_flood.pcap", "dhcp_time_and_nameserver.pcap"])("%s", async (trace) => {
-    const native = await dhcpLog(join(TRACES, trace), false);
+    const native = await dhcpLog(join(DHCP_TRACES, trace), false);
     expect(native.filter((l) => l && !l.startsWith("#")).length).toBeGreaterThan(0);
-    expect(await dhcpLog(join(TRACES, trace), true)).toEqual(native);
+    expect(await dhcpLog(join(DHCP_TRACES, trace), true)).toEqual(native);
   }, 60_000);
 
   it("evicts transactions and raises the weird alike (dhcp-unique-xid-join-data-growth.pcapng)", async () => {
-    const trace = join(TRACES, "dhcp-unique-xid-join-data-growth.pcapng");
+    const trace = join(DHCP_TRACES, "dhcp-unique-xid-join-data-growth.pcapng");
     const settings = { "DHCP::max_tracked_transactions": "5" };
     const native = await logs(trace, false, settings);
     expect(native.dhcp.filter((l) => l && !l.startsWith("#")).length).toBe(50);

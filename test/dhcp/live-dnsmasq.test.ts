@@ -9,14 +9,13 @@
 //   and sends from the client's address, which dnsmasq ACKs.
 // Needs root, ip, dnsmasq, dhclient, tcpdump and tshark; skipped (with the reason) otherwise.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ChildProcess } from "node:child_process";
 import { labUnavailable, NetnsLab, sh, stop } from "../fixtures/netns.ts";
-import { logRows, type LogRow } from "../fixtures/logs.ts";
-import { runTrace } from "../../core/run.ts";
-import { defaultOptions } from "../../core/options.ts";
+import type { LogRow } from "../fixtures/logs.ts";
+import { runCapture } from "../fixtures/run-capture.ts";
 import { dhcp, INFORM, opt } from "./message-builder.ts";
 
 const skipReason = labUnavailable(["ip", "dnsmasq", "dhclient", "tcpdump", "tshark"], "apt-get install iproute2 dnsmasq-base isc-dhcp-client tcpdump tshark");
@@ -134,14 +133,10 @@ describe.skipIf(skipReason !== "")("dhcp.log against dnsmasq and dhclient in net
     }
 
     decoded = tshark(capture);
-    const logs = join(dir, "logs");
-    mkdirSync(logs);
     // Checksums are left to the veth's offload, so the capture holds partial ones: nsm -C.
-    const options = defaultOptions();
-    options.ignore_checksums = true;
-    await runTrace({ source: capture, options, localNets: [], logs: { dir: logs, format: "tsv" } });
-    rows = logRows(join(logs, "dhcp.log"));
-    conns = logRows(join(logs, "conn.log"));
+    const run = await runCapture(capture);
+    rows = run.rows("dhcp");
+    conns = run.rows("conn");
   }, 90_000);
 
   afterAll(async () => {

@@ -7,8 +7,8 @@ import { BASE_HANDLED_TYPES, type DnsParseOptions, type DnsParseResult, parseDns
 import { AnswerType, type DnsMessage, type DnsResourceRecord, RRType } from "../../analyzers/dns/types.ts";
 import { readDnsMessages, type TraceMessage } from "./trace-messages.ts";
 import { logRows } from "../fixtures/logs.ts";
+import { CORPUS } from "../fixtures/corpus.ts";
 
-const CORPUS = "/work/shared/corpus/zeek";
 
 function parseTrace(trace: string, opts: DnsParseOptions = {}): { msg: TraceMessage; result: DnsParseResult }[] {
   return readDnsMessages(`${CORPUS}/traces/${trace}`).map((msg) => ({

@@ -10,6 +10,7 @@ import { type DnsParseOptions, parseDnsMessage } from "../../analyzers/dns/parse
 import { EVENTS, type EventName } from "../../core/script/events.ts";
 import { ascii, header, message, name, pointer, question, rr, strings, u16, u32, type Bytes } from "./message-builder.ts";
 import { readDnsMessages } from "./trace-messages.ts";
+import { TRACES } from "../fixtures/corpus.ts";
 
 interface Raised {
   event: string;
@@ -217,7 +218,6 @@ describe("every event's arguments have the kinds core/script/events.ts declares"
 // The records Zeek's own btests print for these corpus traces (testing/btest/Baseline/
 // scripts.base.protocols.dns.*): the same values must reach a script here.
 describe("event records as Zeek's btests print them", () => {
-  const TRACES = "/work/shared/corpus/zeek/traces";
 
   /** Every event of one kind raised over a trace, with the sections read as the btest read them. */
   function eventsOf(trace: string, event: string, parse: DnsParseOptions = {}): unknown[][] {

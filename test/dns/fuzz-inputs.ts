@@ -5,8 +5,8 @@
 import { readdirSync } from "node:fs";
 import { header, name, pointer, rr, u16, type Bytes } from "./message-builder.ts";
 import { readDnsMessages } from "./trace-messages.ts";
+import { TRACES } from "../fixtures/corpus.ts";
 
-const TRACES = "/work/shared/corpus/zeek/traces";
 
 export function corpusSeeds(): Uint8Array[] {
   return [

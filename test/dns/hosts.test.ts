@@ -2,18 +2,15 @@
 // QuickJS sandbox instead of natively write the same dns.log for the same trace: every DNS event's
 // records cross into the sandbox intact, and names that are not text leave it as the same bytes.
 import { describe, expect, it } from "vitest";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { runTrace } from "../../core/run.ts";
-import { defaultOptions } from "../../core/options.ts";
-import { resolveScript } from "../../core/script/catalog.ts";
+import { join } from "node:path";
+import { runCapture } from "../fixtures/run-capture.ts";
+import { TRACES } from "../fixtures/corpus.ts";
 import { PcapWriter } from "../../core/capture/pcap-writer.ts";
 import { header, message, name, pointer, question, rr } from "./message-builder.ts";
 import { frameAt } from "../fixtures/pipeline.ts";
 
-const traces = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "shared", "corpus", "zeek", "traces");
 
 /** Names and TXT strings with bytes that are not text (no corpus trace has them in dns.log). */
 function bytesTrace(): string {
@@ -31,15 +28,10 @@ function bytesTrace(): string {
 }
 
 async function dnsLog(trace: string, sandboxAll: boolean, policies: string[]): Promise<string[]> {
-  const dir = mkdtempSync(join(tmpdir(), "nsm-dns-hosts-"));
-  const options = defaultOptions();
-  options.ignore_checksums = true;
-  await runTrace({ source: trace.startsWith("/") ? trace : join(traces, trace), options, localNets: [], logs: { dir, format: "tsv" }, sandboxAll, scripts: policies.map(resolveScript) });
-  const file = join(dir, "dns.log");
-  return existsSync(file) ? readFileSync(file, "utf8").split("\n").filter((l) => !l.startsWith("#open") && !l.startsWith("#close")) : [];
+  return (await runCapture(trace.startsWith("/") ? trace : join(TRACES, trace), { sandboxAll, scripts: policies })).lines("dns.log");
 }
 
-describe.skipIf(!existsSync(traces))("dns.log from native and sandboxed hosts", () => {
+describe("dns.log from native and sandboxed hosts", () => {
   it.each([
     { trace: "wikipedia.pcap", policies: [] },
     { trace: "dns/dns-invalid-names.pcap", policies: [] },

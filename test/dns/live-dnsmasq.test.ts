@@ -6,12 +6,10 @@
 // creates (namespaces, veth pair, processes, files) is removed whatever happens.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labUnavailable, NetnsLab } from "../fixtures/netns.ts";
-import { logRows } from "../fixtures/logs.ts";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { runCapture } from "../fixtures/run-capture.ts";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runTrace } from "../../core/run.ts";
-import { defaultOptions } from "../../core/options.ts";
 import { parseDnsMessage } from "../../analyzers/dns/parser.ts";
 import { readDnsMessages } from "./trace-messages.ts";
 
@@ -136,14 +134,10 @@ describe.skipIf(skipReason !== "")("dns.log against dnsmasq and dig in network n
       await lab.destroy();
     }
 
-    const logs = join(dir, "logs");
-    mkdirSync(logs);
     // Checksums are left to the veth's offload, so the capture holds partial ones: nsm -C.
-    const options = defaultOptions();
-    options.ignore_checksums = true;
-    await runTrace({ source: capture, options, localNets: [], logs: { dir: logs, format: "tsv" } });
-    rows = logRows(join(logs, "dns.log"));
-    conns = logRows(join(logs, "conn.log"));
+    const run = await runCapture(capture);
+    rows = run.rows("dns");
+    conns = run.rows("conn");
   }, 60_000);
 
   afterAll(async () => {

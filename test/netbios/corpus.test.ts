@@ -7,12 +7,12 @@ import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CORPUS, runCapture } from "./run-trace.ts";
+import { runCapture } from "../fixtures/run-capture.ts";
+import { CORPUS } from "../fixtures/corpus.ts";
 
 const TRACES = ["tunnels/Teredo.pcap", "wikipedia.pcap", "smb/raw_ntlm_in_smb.pcap", "smb/smb_v2_only_non_zero_reserved1.pcap"];
 const hasTshark = spawnSync("sh", ["-c", "command -v tshark"]).status === 0;
 if (!hasTshark) console.log("netbios tshark comparisons skipped: needs tshark (apt-get install tshark)");
-if (!CORPUS) console.log("netbios corpus tests skipped: no Zeek corpus in ../shared/corpus/zeek");
 
 /** tshark's fields for the packets matching `filter`, one array per packet. */
 function tshark(trace: string, filter: string, fields: string[]): string[][] {
@@ -47,7 +47,7 @@ const SERVER_TYPE_FIELDS: Record<string, string> = {
   "browser.server_type.local": "local_list_only", "browser.server_type.domainenum": "domain_enum",
 };
 
-describe.skipIf(!hasTshark || !CORPUS)("netbios.log against tshark on the corpus traces", () => {
+describe.skipIf(!hasTshark)("netbios.log against tshark on the corpus traces", () => {
   for (const trace of TRACES) {
     it(`${trace}: one name-service row per request (requester, id, name) tshark saw`, async () => {
       const rows = (await runCapture(`${CORPUS}/traces/${trace}`)).rows("netbios").filter((r) => r.service === "name");
@@ -105,18 +105,18 @@ describe.skipIf(!hasTshark || !CORPUS)("netbios.log against tshark on the corpus
   });
 });
 
-describe.skipIf(!CORPUS)("one API, two hosts", () => {
+describe("one API, two hosts", () => {
   it.each(["tunnels/Teredo.pcap", "smb/smb_v2_only_non_zero_reserved1.pcap", "wikipedia.pcap"])(
     "%s: base/netbios and host-inventory write the same logs in the sandbox as natively", async (trace) => {
-      const native = await runCapture(`${CORPUS}/traces/${trace}`, [], ["policy/netbios/host-inventory"]);
-      const sandboxed = await runCapture(`${CORPUS}/traces/${trace}`, [], ["policy/netbios/host-inventory"], true);
+      const native = await runCapture(`${CORPUS}/traces/${trace}`, { scripts: ["policy/netbios/host-inventory"] });
+      const sandboxed = await runCapture(`${CORPUS}/traces/${trace}`, { scripts: ["policy/netbios/host-inventory"], sandboxAll: true });
       expect(native.rows("netbios").length).toBeGreaterThan(2);
       expect(sandboxed.rows("netbios")).toEqual(native.rows("netbios"));
       expect(sandboxed.rows("netbios_hosts")).toEqual(native.rows("netbios_hosts"));
     }, 60_000);
 });
 
-describe.skipIf(!CORPUS)("Zeek's netbios btest baselines", () => {
+describe("Zeek's netbios btest baselines", () => {
   const baseline = (name: string, file: string) => readFileSync(`${CORPUS}/baselines/${name}/${file}`, "utf8").split("\n").slice(1);
 
   it("split-session-msg: netbios_session_message for a message split across segments, then the one after it", async () => {
@@ -126,7 +126,7 @@ describe.skipIf(!CORPUS)("Zeek's netbios btest baselines", () => {
       'import { on, print } from "nsm";',
       'on("netbios_session_message", (c, isOrig, msgType, len) => print(`netbios_session_message, ${isOrig ? "T" : "F"}, ${msgType}, ${len}`));',
     ].join("\n"));
-    const run = await runCapture(`${CORPUS}/traces/netbios/netbios-split-session-msg.pcap`, [script]);
+    const run = await runCapture(`${CORPUS}/traces/netbios/netbios-split-session-msg.pcap`, { scripts: [script] });
     expect(run.printed).toEqual(baseline("scripts.base.protocols.netbios.split-session-msg", "out").filter((l) => l !== ""));
   });
 

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { labUnavailable, NetnsLab, stop } from "../fixtures/netns.ts";
 import type { LogRow } from "../fixtures/logs.ts";
-import { runCapture } from "./run-trace.ts";
+import { runCapture } from "../fixtures/run-capture.ts";
 
 const skipReason = labUnavailable(["ip", "nmbd", "nmblookup", "tcpdump"], "apt-get install iproute2 samba tcpdump");
 if (skipReason) console.log(`live nmbd test skipped: ${skipReason}`);
@@ -79,10 +79,10 @@ describe.skipIf(skipReason !== "")("netbios.log against nmbd and nmblookup in ne
     try {
       lab.create();
       const tcpdump = await lab.capture("client", capture, ["udp", "port", "137", "or", "udp", "port", "138"]);
-      await lab.start("server", ["nmbd", "--foreground", "--debug-stdout", "--debuglevel=1", `--configfile=${serverConf}`],
-        /nmbd version .* started/);
-      // The registrations at start take a moment to be sent; the server answers for its names only then.
-      await new Promise((r) => setTimeout(r, 1500));
+      // nmbd answers a broadcast for its names only once their registration is done (seconds, more on
+      // a loaded machine); at debug level 3 it says so as it adds them to the interface's subnet.
+      const registered = new RegExp(`Added netbios name ${NETBIOS_NAME}<00> .* to subnet ${SERVER.replace(/\./g, "\\.")}`);
+      await lab.start("server", ["nmbd", "--foreground", "--debug-stdout", "--debuglevel=3", `--configfile=${serverConf}`], registered, 30_000);
       foundUnicast = parseLookup(lookup(["-U", SERVER, "--recursion", NETBIOS_NAME]));
       notFound = lookup(["-U", SERVER, "--recursion", "NOSUCHHOST"]);
       foundBroadcast = parseLookup(lookup(["-B", BCAST, NETBIOS_NAME]));
@@ -92,7 +92,7 @@ describe.skipIf(skipReason !== "")("netbios.log against nmbd and nmblookup in ne
     } finally {
       await lab.destroy();
     }
-    const run = await runCapture(capture, [], ["policy/netbios/host-inventory"]);
+    const run = await runCapture(capture, { scripts: ["policy/netbios/host-inventory"] });
     rows = run.rows("netbios");
     hosts = run.rows("netbios_hosts");
   }, 60_000);

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { labUnavailable, NetnsLab, stop } from "../fixtures/netns.ts";
 import type { LogRow } from "../fixtures/logs.ts";
-import { runCapture } from "./run-trace.ts";
+import { runCapture } from "../fixtures/run-capture.ts";
 
 const skipReason = labUnavailable(["ip", "smbd", "tcpdump"], "apt-get install iproute2 samba tcpdump");
 if (skipReason) console.log(`live smbd test skipped: ${skipReason}`);

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { runTrace } from "../../core/run.ts";
 import { defaultOptions } from "../../core/options.ts";
 import { resolveScript } from "../../core/script/catalog.ts";
-import { CORPUS } from "./corpus.ts";
+import { CORPUS } from "../fixtures/corpus.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 

@@ -7,16 +7,16 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseSnmpMessage } from "../../analyzers/snmp/parser.ts";
 import { mutate, prng } from "../dns/fuzz-inputs.ts";
-import { readDnsMessages } from "../dns/trace-messages.ts";
+import { tracePayloads } from "../fixtures/trace-payloads.ts";
 import { binding, community, int, NULL, octets, oid, pdu, scopedPdu, seq, tlv, uint, v3 } from "./ber-builder.ts";
-import { CORPUS } from "./corpus.ts";
+import { CORPUS } from "../fixtures/corpus.ts";
 
 const TRACES = join(CORPUS, "traces", "snmp");
 
 function seeds(): Uint8Array[] {
   const fromTraces = readdirSync(TRACES)
     .filter((f) => f.endsWith(".pcap"))
-    .flatMap((f) => readDnsMessages(`${TRACES}/${f}`))
+    .flatMap((f) => tracePayloads(`${TRACES}/${f}`))
     .filter((m) => m.proto === "udp" && [161, 162].some((p) => p === m.sport || p === m.dport))
     .map((m) => m.payload);
   const built = [

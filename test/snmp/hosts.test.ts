@@ -2,16 +2,14 @@
 // QuickJS sandbox as natively: every SNMP record crosses into the sandbox intact, a Counter64 past
 // 2^53 as a bigint, and byte strings that are not text leave it as the same bytes.
 import { describe, expect, it } from "vitest";
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runTrace } from "../../core/run.ts";
-import { defaultOptions } from "../../core/options.ts";
-import { resolveScript } from "../../core/script/catalog.ts";
+import { runCapture } from "../fixtures/run-capture.ts";
 import { PcapWriter } from "../../core/capture/pcap-writer.ts";
 import { frameAt } from "../fixtures/pipeline.ts";
 import { binding, community, NULL, octets, pdu, uint } from "./ber-builder.ts";
-import { CORPUS } from "./corpus.ts";
+import { CORPUS } from "../fixtures/corpus.ts";
 
 const traces = join(CORPUS, "traces");
 const POLICIES = ["policy/snmp/varbinds", "policy/snmp/default-communities"];
@@ -33,13 +31,8 @@ function wideValuesTrace(): string {
 
 /** Every log of a run, without the #open/#close lines. */
 async function logs(trace: string, sandboxAll: boolean): Promise<Record<string, string[]>> {
-  const dir = mkdtempSync(join(tmpdir(), "nsm-snmp-hosts-"));
-  const options = defaultOptions();
-  options.ignore_checksums = true;
-  await runTrace({ source: trace, options, localNets: [], logs: { dir, format: "tsv" }, sandboxAll, scripts: POLICIES.map(resolveScript) });
-  const out: Record<string, string[]> = {};
-  for (const f of readdirSync(dir)) out[f] = readFileSync(join(dir, f), "latin1").split("\n").filter((l) => !/^#(open|close)/.test(l));
-  return out;
+  const run = await runCapture(trace, { sandboxAll, scripts: POLICIES });
+  return Object.fromEntries(run.files().map((f) => [f, run.lines(f)]));
 }
 
 describe("SNMP logs from native and sandboxed hosts", () => {

@@ -11,10 +11,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { labUnavailable, NetnsLab, stop } from "../fixtures/netns.ts";
-import { logRows, type LogRow } from "../fixtures/logs.ts";
-import { runTrace } from "../../core/run.ts";
-import { defaultOptions } from "../../core/options.ts";
-import { resolveScript } from "../../core/script/catalog.ts";
+import type { LogRow } from "../fixtures/logs.ts";
+import { runCapture } from "../fixtures/run-capture.ts";
 
 const TOOLS = ["ip", "snmpd", "snmpget", "snmpwalk", "snmpbulkwalk", "snmpset", "snmptrap", "snmpinform", "tcpdump"];
 const skipReason = labUnavailable(TOOLS, "apt-get install iproute2 snmpd snmp tcpdump");
@@ -93,18 +91,13 @@ describe.skipIf(skipReason !== "")("snmp.log against net-snmp's snmpd and tools 
       await lab.destroy();
     }
 
-    const logs = join(dir, "logs");
-    mkdirSync(logs);
     // Checksums are left to the veth's offload, so the capture holds partial ones: nsm -C.
-    const options = defaultOptions();
-    options.ignore_checksums = true;
-    const scripts = ["policy/snmp/varbinds", "policy/snmp/default-communities"].map(resolveScript);
-    await runTrace({ source: capture, options, localNets: [], logs: { dir: logs, format: "tsv" }, scripts });
+    const logs = await runCapture(capture, { scripts: ["policy/snmp/varbinds", "policy/snmp/default-communities"] });
     const byTime = (a: LogRow, b: LogRow) => Number(a.ts) - Number(b.ts);
-    snmp = logRows(join(logs, "snmp.log")).sort(byTime);
-    varbinds = logRows(join(logs, "snmp_varbinds.log"), "latin1");
-    defaults = logRows(join(logs, "snmp_default_community.log"));
-    conns = logRows(join(logs, "conn.log"));
+    snmp = logs.rows("snmp").sort(byTime);
+    varbinds = logs.rows("snmp_varbinds");
+    defaults = logs.rows("snmp_default_community");
+    conns = logs.rows("conn");
   }, 90_000);
 
   afterAll(async () => {

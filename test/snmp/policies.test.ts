@@ -11,7 +11,7 @@ import { resolveScript } from "../../core/script/catalog.ts";
 import { logRows } from "../fixtures/logs.ts";
 import { frameAt, runPipeline } from "../fixtures/pipeline.ts";
 import { binding, community, NULL, octets, pdu, type Bytes } from "./ber-builder.ts";
-import { CORPUS } from "./corpus.ts";
+import { CORPUS } from "../fixtures/corpus.ts";
 
 
 /** Zeek's dump as one line per PDU: request id, then oid=value for each binding. */

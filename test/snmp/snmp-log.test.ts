@@ -12,7 +12,7 @@ import { defaultOptions } from "../../core/options.ts";
 import { logRows, type LogRow } from "../fixtures/logs.ts";
 import { frameAt, runPipeline } from "../fixtures/pipeline.ts";
 import { binding, community, int, NULL, octets, pdu, scopedPdu, seq, tlv, uint, v3, type Bytes } from "./ber-builder.ts";
-import { CORPUS } from "./corpus.ts";
+import { CORPUS } from "../fixtures/corpus.ts";
 
 
 interface Expected {

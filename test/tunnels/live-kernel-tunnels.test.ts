@@ -8,13 +8,12 @@
 // Needs root, iproute2, ping and tcpdump; skipped (with the reason) otherwise.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { labUnavailable, NetnsLab } from "../fixtures/netns.ts";
-import { logRows, type LogRow } from "../fixtures/logs.ts";
-import { runTrace } from "../../core/run.ts";
-import { defaultOptions } from "../../core/options.ts";
+import type { LogRow } from "../fixtures/logs.ts";
+import { runCapture } from "../fixtures/run-capture.ts";
 
 const toolsMissing = labUnavailable(["ip", "ping", "tcpdump"], "apt-get install iproute2 iputils-ping tcpdump");
 
@@ -83,11 +82,9 @@ describe.skipIf(skipReason !== "")("tunnels made by the kernel, seen from the wi
     } finally {
       await lab.destroy();
     }
-    const logs = join(dir, "logs");
-    mkdirSync(logs);
-    await runTrace({ source: capture, options: defaultOptions(), localNets: [], logs: { dir: logs, format: "tsv" } });
-    conns = logRows(join(logs, "conn.log"));
-    tunnels = logRows(join(logs, "tunnel.log"));
+    const run = await runCapture(capture, { checksums: true });
+    conns = run.rows("conn");
+    tunnels = run.rows("tunnel");
   }, 60_000);
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
