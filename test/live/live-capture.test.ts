@@ -1,11 +1,14 @@
 // `nsm -i` end to end, against real software in two network namespaces joined by a veth pair: nsm
 // captures on the client's end while ping, dig (against dnsmasq) and curl (against python's
-// http.server) make traffic; conn.log and dns.log must say what happened. A user script is
+// http.server) make traffic; conn.log and dns.log must say what happened. Then a DHCP exchange
+// (dhclient against dnsmasq), snmpget against snmpd and nmblookup against nmbd, into dhcp.log,
+// snmp.log and netbios.log. A user script is
 // rewritten during the capture and its log shows the switch; SIGTERM must leave every file closed
 // with #close and no torn line. Then: rotation with a short interval and SIGHUP, network time on an
 // idle link, the Linux "any" pseudo-interface, a clean stop under a flood (tcpreplay), and the
 // errors a user meets.
-// Needs root, iproute2, ping, dnsmasq, dig, curl and python3; skipped (with the reason) otherwise.
+// Needs root, iproute2, ping, dnsmasq, dig, curl and python3; skipped (with the reason) otherwise;
+// the protocol block also needs dhclient, snmpd, snmpget, nmbd and nmblookup.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChildProcess } from "node:child_process";
 import { spawnSync } from "node:child_process";
@@ -25,6 +28,12 @@ const SERVER = lab.server.addr;
 const CLIENT = lab.client.addr;
 /** The file curl fetches: its size is what conn.log's resp_bytes must cover. */
 const PAGE_BYTES = 200_000;
+
+const protocolSkip = skipReason || labUnavailable(["dhclient", "snmpd", "snmpget", "nmbd", "nmblookup"], "apt-get install isc-dhcp-client snmpd snmp samba");
+/** dnsmasq's DHCP range, and what the agent and the name server answer. */
+const DHCP_FIRST = 50;
+const SYS_DESCR = "nsm live lab agent";
+const NETBIOS_NAME = "LIVESRV";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -102,6 +111,8 @@ describe.skipIf(skipReason !== "")("nsm -i in network namespaces", () => {
       "server",
       ["dnsmasq", "--keep-in-foreground", "--log-facility=-", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--bind-interfaces",
         `--listen-address=${SERVER}`, `--pid-file=${join(root, "dnsmasq.pid")}`, "--local=/live.test/",
+        `--dhcp-range=10.82.0.${DHCP_FIRST},10.82.0.${DHCP_FIRST + 9},120s`, "--dhcp-authoritative", "--no-ping",
+        `--dhcp-leasefile=${join(root, "dnsmasq.leases")}`,
         "--host-record=www.live.test,10.82.1.10", "--host-record=a.live.test,10.82.1.11", "--host-record=b.live.test,10.82.1.12"],
       /started, version/,
     );
@@ -192,6 +203,68 @@ describe.skipIf(skipReason !== "")("nsm -i in network namespaces", () => {
         const uid = dns.find((r) => r.query === name)!.uid;
         expect(probe.find((r) => r.uid === uid)?.version).toBe("v2");
       }
+    });
+  });
+
+  describe.skipIf(protocolSkip !== "")("DHCP, SNMP and NetBIOS while capturing", () => {
+    const logs = join(root, "protocols");
+    let lease: { mac: string; ip: string } = { mac: "", ip: "" };
+    let snmpOut = "";
+    let nmbOut = "";
+
+    beforeAll(async () => {
+      writeFileSync(join(root, "snmpd.conf"), `rocommunity public ${CLIENT}\nsysDescr ${SYS_DESCR}\n`);
+      mkdirSync(join(root, "snmp-state"));
+      await lab.start("server",
+        ["env", `SNMP_PERSISTENT_DIR=${join(root, "snmp-state")}`, "snmpd", "-f", "-Lo", "-C", "-c", join(root, "snmpd.conf"), "-p", join(root, "snmpd.pid"), `udp:${SERVER}:161`],
+        /NET-SNMP version/);
+      const samba = join(root, "samba");
+      for (const d of ["lock", "state", "cache", "private", "pid", "ncalrpc"]) mkdirSync(join(samba, d), { recursive: true });
+      const dirs = ["lock", "state", "cache", "pid"].map((d) => `  ${d} directory = ${join(samba, d)}`);
+      writeFileSync(join(samba, "server.conf"), ["[global]", `  netbios name = ${NETBIOS_NAME}`, "  workgroup = LIVE", `  interfaces = ${SERVER}/24`,
+        "  bind interfaces only = yes", ...dirs, `  private dir = ${join(samba, "private")}`, `  ncalrpc dir = ${join(samba, "ncalrpc")}`, ""].join("\n"));
+      writeFileSync(join(samba, "client.conf"), ["[global]", "  netbios name = LIVECLIENT", `  interfaces = ${CLIENT}/24`, "  bind interfaces only = yes", ...dirs, ""].join("\n"));
+      // nmbd answers for its name once registering it is done; at debug level 3 it says so.
+      await lab.start("server", ["nmbd", "--foreground", "--debug-stdout", "--debuglevel=3", `--configfile=${join(samba, "server.conf")}`],
+        new RegExp(`Added netbios name ${NETBIOS_NAME}<00> .* to subnet ${SERVER.replace(/\./g, "\\.")}`), 30_000);
+
+      const nsm = await startNsm(logs, ["--rotate", "0"]);
+      // dhclient only gets a lease (its script does nothing with it); -1: one try.
+      lab.exec("client", ["dhclient", "-1", "-v", "-sf", "/bin/true", "-lf", join(root, "dhclient.leases"), "-pf", join(root, "dhclient.pid"), lab.client.ifname]);
+      lab.exec("client", ["dhclient", "-x", "-pf", join(root, "dhclient.pid")], false);
+      const [, mac, ip] = readFileSync(join(root, "dnsmasq.leases"), "utf8").trim().split(" ");
+      lease = { mac, ip };
+      snmpOut = lab.exec("client", ["env", "SNMPCONFPATH=/dev/null", "snmpget", "-v2c", "-c", "public", "-r", "0", "-t", "2", SERVER, "1.3.6.1.2.1.1.1.0"]);
+      nmbOut = lab.exec("client", ["nmblookup", `--configfile=${join(samba, "client.conf")}`, "-U", SERVER, "--recursion", NETBIOS_NAME]);
+      await sleep(500);
+      expect((await signalNsm(nsm, "SIGTERM")).code).toBe(0);
+    }, 90_000);
+
+    it("dhcp.log has the lease dnsmasq gave dhclient", () => {
+      expect(lease.mac).toBe(lab.client.mac);
+      const row = logRows(join(logs, "dhcp.log")).find((r) => r.mac === lease.mac)!;
+      expect(row).toMatchObject({ assigned_addr: lease.ip, server_addr: SERVER, lease_time: "120.000000" });
+      expect(row.msg_types).toBe("DISCOVER,OFFER,REQUEST,ACK");
+      // The client's broadcasts and the server's replies are flows of their own, each of them dhcp.
+      const conns = logRows(join(logs, "conn.log"));
+      for (const uid of row.uids.split(",")) expect(conns.find((r) => r.uid === uid)?.service).toBe("dhcp");
+    });
+
+    it("snmp.log has the get and its answer", () => {
+      expect(snmpOut).toContain(SYS_DESCR);
+      const row = logRows(join(logs, "snmp.log")).find((r) => r["id.orig_h"] === CLIENT)!;
+      expect(row).toMatchObject({ version: "2c", community: "public", get_requests: "1", get_responses: "1", display_string: SYS_DESCR });
+      expect(logRows(join(logs, "conn.log")).find((r) => r.uid === row.uid)?.service).toBe("snmp");
+    });
+
+    it("netbios.log has the name query and the address nmblookup printed", () => {
+      expect(nmbOut).toContain(`${SERVER} ${NETBIOS_NAME}<00>`);
+      const row = logRows(join(logs, "netbios.log")).find((r) => r.msg_type === "query" && r.name === NETBIOS_NAME)!;
+      expect(row).toMatchObject({ "id.orig_h": CLIENT, "id.resp_h": SERVER, name_suffix: "<00>", addrs: SERVER, response: "positive", rcode_name: "NOERROR" });
+    });
+
+    it("leaves every log closed with #close and no torn line", () => {
+      expect(expectClosedAndWhole(logs)).toEqual(expect.arrayContaining(["conn.log", "dhcp.log", "snmp.log", "netbios.log"]));
     });
   });
 
