@@ -16,6 +16,7 @@ import { icmpCounterpart } from "../analyzers/conn/community-id.ts";
 import { UidGenerator } from "./uid.ts";
 import { sameEncapsulation, type Encapsulation, type Tunnel } from "../analyzers/tunnels/encapsulation.ts";
 import { looksLikeVxlan, VXLAN_PORT } from "../analyzers/tunnels/vxlan.ts";
+import type { GapStats } from "../analyzers/conn/tcp-reassembler.ts";
 
 /** Takes tunnelled packets apart and feeds what they carry back to the table (core/decapsulation.ts). */
 export interface TunnelDecoding {
@@ -26,7 +27,6 @@ export interface TunnelDecoding {
   /** A frame that the tunnel analyzer of a UDP connection found inside the datagram of `outer`. */
   udpTunnel(outer: Packet, tunnel: Tunnel, data: Uint8Array, offset: number, length: number, linkType: number): void;
 }
-import type { GapStats } from "../analyzers/conn/tcp-reassembler.ts";
 
 /** Connections in the table now, and created over the run, per transport (Zeek's ConnStats). */
 export type ConnCounts = Record<Transport, { active: number; cumulative: number }>;

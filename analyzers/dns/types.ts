@@ -6,6 +6,7 @@
 // writer must emit them as bytes (Buffer.from(s, "latin1")) so Zeek's \xNN escaping applies. Binary
 // blobs (keys, digests, signatures, salts, cookies, bitmaps, raw rdata) are Uint8Array copies.
 // Addresses are strings formatted the way Zeek prints an `addr`.
+import type { DnsMsg } from "../../scripts/nsm.d.ts";
 
 /** RR TYPE values the analyzer treats specially (IANA numbers). */
 export const RRType = {
@@ -51,7 +52,6 @@ export const DnsOpcode = { QUERY: 0, NOTIFY: 4, DYNAMIC_UPDATE: 5 } as const;
 export const AnswerType = { ANS: 1, AUTH: 2, ADDL: 3, PREREQUISITE: 4, UPDATE: 5 } as const;
 
 /** Zeek's dns_msg, as scripts see it. */
-import type { DnsMsg } from "../../scripts/nsm.d.ts";
 export type { DnsMsg };
 
 export interface DnsQuestion {
