@@ -159,9 +159,10 @@ describe("dhcp.log: when a transaction's row is written", () => {
     const frames = [1, 2, 3, 4].map((xid) => send(1000 + xid / 100, CLIENT_BROADCAST, dhcp(DISCOVER, { xid, chaddr: `02:00:00:00:00:0${xid}` })));
     const r = run(frames, { scriptSettings: { "DHCP::max_tracked_transactions": "2" } });
     const rows = r.rows("dhcp");
+    // Raised at each eviction; weird.log has the first: Zeek's weird framework silences a repeat
+    // of a weird outside any connection for ten minutes.
     expect(r.rows("weird").map((w) => [w.ts, w.uid, w.name, w.addl, w.source])).toEqual([
       ["1000.030000", "-", "DHCP_max_tracked_transactions_exceeded", "2", "DHCP"],
-      ["1000.040000", "-", "DHCP_max_tracked_transactions_exceeded", "2", "DHCP"],
     ]);
     // xid 1 and 2 make room for 3 and 4 as they come; 3 and 4 are written at the end.
     expect(rows.map((r) => r.mac)).toEqual(["02:00:00:00:00:01", "02:00:00:00:00:02", "02:00:00:00:00:03", "02:00:00:00:00:04"]);
