@@ -4,6 +4,7 @@
 // happen on an idle link too) and flushes the logs' buffered rows. SIGINT and SIGTERM stop the
 // capture, flush every connection and close every log with #close; SIGHUP reloads users' scripts.
 import { LiveCapture, LiveClock } from "./capture/live.ts";
+import { HeldFrames } from "./capture/held-frames.ts";
 import { Pipeline, type PipelineOptions } from "./pipeline.ts";
 
 export interface LiveRunOptions extends PipelineOptions {
@@ -18,7 +19,7 @@ export interface LiveRunOptions extends PipelineOptions {
 
 export interface LiveSummary {
   packets: number;
-  /** Packets let go unanalysed under a flood, so that nsm could answer signals and run its timers. */
+  /** Packets let go unanalysed: under a flood, so that nsm could answer signals and run its timers, or past the bound kept while scripts load. */
   dropped: number;
   connections: number;
   signal: string;
@@ -26,18 +27,27 @@ export interface LiveSummary {
 
 const STOP_SIGNALS = ["SIGINT", "SIGTERM"] as const;
 
+/** Bytes of frames kept while the scripts load; beyond it they are counted as dropped. */
+const EARLY_FRAME_BYTES = 64 * 1024 * 1024;
+
 export async function runLive(run: LiveRunOptions): Promise<LiveSummary> {
   const clock = new LiveClock();
-  /** Set once zeek_init has run: frames before that are dropped. */
+  /** Set once zeek_init has run and the frames that came before it were analysed. */
   let pipeline: Pipeline | undefined;
   let failure: unknown;
   let stop: (why: string) => void = () => {};
   const stopped = new Promise<string>((resolve) => (stop = resolve));
 
   // The capture opens before the scripts load, so an unusable interface or filter fails before
-  // anything is written; frames that come while scripts load are not analysed.
+  // anything is written. Frames that come while scripts load wait (copied: the capture reuses its
+  // buffer) and are analysed, in order, right after zeek_init.
+  const early = new HeldFrames(EARLY_FRAME_BYTES);
   const capture = LiveCapture.open({ iface: run.iface, filter: run.filter ?? "", bufferSize: run.bufferSize }, clock, (frame) => {
-    if (pipeline === undefined || failure !== undefined) return;
+    if (pipeline === undefined) {
+      early.hold(frame);
+      return;
+    }
+    if (failure !== undefined) return;
     try {
       pipeline.onFrame(frame);
     } catch (e) {
@@ -48,15 +58,17 @@ export async function runLive(run: LiveRunOptions): Promise<LiveSummary> {
   let p: Pipeline;
   try {
     p = await Pipeline.open({ ...run, reloadable: true }, undefined, true);
-    // Network time is known before zeek_init, so scripts' first timers count from now.
-    p.advance(clock.now());
+    // Network time is known before zeek_init (the first waiting frame's, or now), so scripts' first
+    // timers count from then.
+    p.advance(early.firstTime ?? clock.now());
     p.start();
+    early.release(p.onFrame);
   } catch (e) {
     capture.close();
     throw e;
   }
   pipeline = p;
-  p.drops = () => capture.dropped;
+  p.drops = () => capture.dropped + early.dropped;
   run.notice?.(`capturing on ${run.iface} (link type ${capture.linkType})`);
 
   const onStop = (signal: string) => stop(signal);
@@ -89,5 +101,5 @@ export async function runLive(run: LiveRunOptions): Promise<LiveSummary> {
     for (const s of STOP_SIGNALS) process.off(s, onStop);
   }
   if (failure !== undefined) throw failure;
-  return { packets: p.packets, dropped: capture.dropped, connections: p.table.created, signal };
+  return { packets: p.packets, dropped: capture.dropped + early.dropped, connections: p.table.created, signal };
 }
