@@ -1,6 +1,8 @@
 // A bounds-checked reader over one NetBIOS message: every read checks that its bytes are there
 // first; one that does not fit stops the parse with the reason (it becomes the weird's name). The
 // Truncated throw never leaves this folder: each parser catches it at its entry point.
+import { latin1 } from "../../core/bytes.ts";
+import { formatAddr } from "../../core/net/address.ts";
 
 /** Parsing stopped: `reason` names what was wrong. */
 export class Truncated extends Error {
@@ -63,10 +65,9 @@ export class ByteCursor {
   /** An IPv4 address in dotted form. */
   ipv4(what: string): string {
     this.need(4, what);
-    const b = this.buf;
-    const p = this.pos;
+    const a = formatAddr(this.buf, this.pos, 4);
     this.pos += 4;
-    return `${b[p]}.${b[p + 1]}.${b[p + 2]}.${b[p + 3]}`;
+    return a;
   }
 
   skip(n: number, what: string): void {
@@ -90,10 +91,4 @@ export class ByteCursor {
     this.pos = i < this.end ? i + 1 : i;
     return s;
   }
-}
-
-export function latin1(buf: Uint8Array, start: number, end: number): string {
-  let s = "";
-  for (let i = start; i < end; i++) s += String.fromCharCode(buf[i]);
-  return s;
 }

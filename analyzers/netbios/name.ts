@@ -2,7 +2,8 @@
 // 16th the suffix that says which service the name stands for; on the wire in "first-level
 // encoding" (each half-byte as a letter 'A'..'P', so 32 letters in one label) followed by the
 // scope id as DNS labels. The name service may point back to an earlier name as DNS does.
-import { ByteCursor, Truncated, latin1 } from "./cursor.ts";
+import { ByteCursor, Truncated } from "./cursor.ts";
+import { latin1 } from "../../core/bytes.ts";
 
 export interface NetbiosName {
   /** The first 15 bytes without their padding (spaces, or NULs after "*"), as a byte string. */

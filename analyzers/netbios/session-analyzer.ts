@@ -5,7 +5,7 @@
 // NetbiosSSN analyzer it never confirms: conn.log's service stays unset.
 import type { Connection, ConnectionAnalyzer } from "../conn/connection.ts";
 import type { SessionHost } from "../conn/session-host.ts";
-import { latin1 } from "./cursor.ts";
+import { latin1 } from "../../core/bytes.ts";
 import { NETBIOSSSN_SOURCE } from "./datagram-analyzer.ts";
 import { raise } from "./events.ts";
 import { SessionFramer, SsnType, decodedCalledName, parseSessionRequest, parseSessionResponse } from "./session.ts";
