@@ -45,20 +45,19 @@ export const END = -1;
 export const MAX_DEPTH = 32;
 
 /**
- * Connection slots: presence bits and numbers; its strings are one piece of the call's string,
- * joined by PIECE (JSON text of the array instead when a string holds PIECE): uid, orig_h, resp_h,
- * proto, history, the l2 addresses present, then the services. The `conn` and `tunnel` records,
- * when present, follow as tagged values.
+ * Connection slots: presence bits and numbers, then its strings, each a length slot and a piece of
+ * the call's string: uid, orig_h, resp_h, proto, history, the l2 addresses present, then the
+ * number of services and each service. The `conn` and `tunnel` records, when present, follow as
+ * tagged values.
  */
 export const CONN = {
   bits: 0, origP: 1, respP: 2,
   origSize: 3, origState: 4, origPkts: 5, origBytes: 6,
   respSize: 7, respState: 8, respPkts: 9, respBytes: 10,
-  start: 11, duration: 12, ipProto: 13, vlan: 14, innerVlan: 15, text: 16,
-  slots: 17,
+  start: 11, duration: 12, ipProto: 13, vlan: 14, innerVlan: 15,
+  slots: 16,
 } as const;
-export const CONN_BIT = { origL2: 1, respL2: 2, vlan: 4, innerVlan: 8, conn: 16, json: 32, tunnel: 64 } as const;
-export const PIECE = "\x1f";
+export const CONN_BIT = { origL2: 1, respL2: 2, vlan: 4, innerVlan: 8, conn: 16, tunnel: 64 } as const;
 
 const LATIN1_CHUNK = 8192;
 
@@ -151,17 +150,20 @@ export class LaneWriter {
     f[q + CONN.start] = c.start_time;
     f[q + CONN.duration] = c.duration;
     f[q + CONN.ipProto] = c.ip_proto;
-    const pieces = this.pieces;
-    pieces.length = 0;
-    pieces.push(c.uid, id.orig_h, id.resp_h, id.proto, c.history);
+    this.k = q + CONN.slots;
+    this.string(c.uid);
+    this.string(id.orig_h);
+    this.string(id.resp_h);
+    this.string(id.proto);
+    this.string(c.history);
     let bits = 0;
     if (o.l2_addr !== undefined) {
       bits |= CONN_BIT.origL2;
-      pieces.push(o.l2_addr);
+      this.string(o.l2_addr);
     }
     if (r.l2_addr !== undefined) {
       bits |= CONN_BIT.respL2;
-      pieces.push(r.l2_addr);
+      this.string(r.l2_addr);
     }
     if (c.vlan !== undefined) {
       bits |= CONN_BIT.vlan;
@@ -171,15 +173,9 @@ export class LaneWriter {
       bits |= CONN_BIT.innerVlan;
       f[q + CONN.innerVlan] = c.inner_vlan;
     }
-    for (let i = 0; i < c.service.length; i++) pieces.push(c.service[i]);
-    let text = pieces.join(PIECE);
-    if (pieces.some(holdsPiece)) {
-      bits |= CONN_BIT.json;
-      text = JSON.stringify(pieces);
-    }
-    f[q + CONN.text] = text.length;
-    this.s += text;
-    this.k = q + CONN.slots;
+    const service = c.service;
+    f[this.k++] = service.length;
+    for (let i = 0; i < service.length; i++) this.string(service[i]);
     if (c.conn !== undefined) {
       bits |= CONN_BIT.conn;
       this.value(c.conn, 0);
@@ -191,13 +187,6 @@ export class LaneWriter {
     f[q + CONN.bits] = bits;
     this.sent.add(c.uid);
   }
-
-  private readonly pieces: string[] = [];
-}
-
-function holdsPiece(s: string): boolean {
-  if (typeof s !== "string") throw new TypeError(`expected a string in the connection record, got ${typeof s}`);
-  return s.includes(PIECE);
 }
 
 /**

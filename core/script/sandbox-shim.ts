@@ -4,7 +4,7 @@
 // batches, and the lock-down that takes eval and the Function constructors away. It is plain ES5-ish
 // code because QuickJS interprets it: no closures or objects per value where a loop does.
 import { EVENTS, type ArgKind } from "./events.ts";
-import { CONN, CONN_BIT, END, LANE_SLOTS, MAX_DEPTH, PIECE, SLOT, STATUS_OUT_OF_MEMORY, STATUS_THREW, TAG, VALUES } from "./sandbox-lane.ts";
+import { CONN, CONN_BIT, END, LANE_SLOTS, MAX_DEPTH, SLOT, STATUS_OUT_OF_MEMORY, STATUS_THREW, TAG, VALUES } from "./sandbox-lane.ts";
 
 /** Rows handed over per batch at most, so a handler writing a million rows keeps host memory flat. */
 export const CHUNK_ROWS = 1000;
@@ -55,7 +55,7 @@ export function shimSource(file: string): string {
   var j = ${VALUES}, ss = [], ns = 0, sl = 0, cj = ${VALUES}, cs = 0, csl = 0, rows = 0, last = "";
   var loaded = false, handlers = [], policies = [], timers = new MapOf(), nextTimer = 0;
   // The streams this script created: their generated column readers (rowEncoderSource), by id.
-  var schemas = new MapOf(), out = [];
+  var schemas = new MapOf();
   // Per-connection state of the script (connectionState) and the Connection records, by uid.
   var stores = [], conns = new MapOf();
 
@@ -147,24 +147,25 @@ export function shimSource(file: string): string {
   function getConnection() {
     var q = k, b = f[q];
     k = q + ${CONN.slots};
-    var text = S.substring(p, p += f[q + ${CONN.text}]);
-    var a = b & ${CONN_BIT.json} ? parse(text) : text.split(${JSON.stringify(PIECE)});
-    var uid = a[0], i = 5, ol2, rl2;
-    if (b & ${CONN_BIT.origL2}) ol2 = a[i++];
-    if (b & ${CONN_BIT.respL2}) rl2 = a[i++];
+    var uid = S.substring(p, p += f[k++]), oh = S.substring(p, p += f[k++]), rh = S.substring(p, p += f[k++]);
+    var proto = S.substring(p, p += f[k++]), hist = S.substring(p, p += f[k++]), ol2, rl2;
+    if (b & ${CONN_BIT.origL2}) ol2 = S.substring(p, p += f[k++]);
+    if (b & ${CONN_BIT.respL2}) rl2 = S.substring(p, p += f[k++]);
+    var nsv = f[k++];
     var c = conns.get(uid);
     if (c === undefined) {
       c = {
         uid: uid,
-        id: { orig_h: a[1], orig_p: f[q + ${CONN.origP}], resp_h: a[2], resp_p: f[q + ${CONN.respP}], proto: a[3] },
+        id: { orig_h: oh, orig_p: f[q + ${CONN.origP}], resp_h: rh, resp_p: f[q + ${CONN.respP}], proto: proto },
         orig: { size: f[q + ${CONN.origSize}], state: f[q + ${CONN.origState}], num_pkts: f[q + ${CONN.origPkts}], num_bytes_ip: f[q + ${CONN.origBytes}] },
         resp: { size: f[q + ${CONN.respSize}], state: f[q + ${CONN.respState}], num_pkts: f[q + ${CONN.respPkts}], num_bytes_ip: f[q + ${CONN.respBytes}] },
         start_time: f[q + ${CONN.start}],
         duration: f[q + ${CONN.duration}],
-        service: a.slice(i),
-        history: a[4],
+        service: [],
+        history: hist,
         ip_proto: f[q + ${CONN.ipProto}]
       };
+      for (; nsv > 0; nsv--) c.service.push(S.substring(p, p += f[k++]));
       if (b & ${CONN_BIT.origL2}) c.orig.l2_addr = ol2;
       if (b & ${CONN_BIT.respL2}) c.resp.l2_addr = rl2;
       if (b & ${CONN_BIT.vlan}) c.vlan = f[q + ${CONN.vlan}];
@@ -172,16 +173,16 @@ export function shimSource(file: string): string {
       conns.set(uid, c);
     } else {
       var id = c.id, o = c.orig, r = c.resp, sv = c.service;
-      id.orig_h = a[1]; id.orig_p = f[q + ${CONN.origP}]; id.resp_h = a[2]; id.resp_p = f[q + ${CONN.respP}]; id.proto = a[3];
+      id.orig_h = oh; id.orig_p = f[q + ${CONN.origP}]; id.resp_h = rh; id.resp_p = f[q + ${CONN.respP}]; id.proto = proto;
       o.size = f[q + ${CONN.origSize}]; o.state = f[q + ${CONN.origState}]; o.num_pkts = f[q + ${CONN.origPkts}]; o.num_bytes_ip = f[q + ${CONN.origBytes}];
       r.size = f[q + ${CONN.respSize}]; r.state = f[q + ${CONN.respState}]; r.num_pkts = f[q + ${CONN.respPkts}]; r.num_bytes_ip = f[q + ${CONN.respBytes}];
       if (ol2 !== undefined || o.l2_addr !== undefined) o.l2_addr = ol2;
       if (rl2 !== undefined || r.l2_addr !== undefined) r.l2_addr = rl2;
-      c.start_time = f[q + ${CONN.start}]; c.duration = f[q + ${CONN.duration}]; c.history = a[4]; c.ip_proto = f[q + ${CONN.ipProto}];
+      c.start_time = f[q + ${CONN.start}]; c.duration = f[q + ${CONN.duration}]; c.history = hist; c.ip_proto = f[q + ${CONN.ipProto}];
       if (b & ${CONN_BIT.vlan} || c.vlan !== undefined) c.vlan = b & ${CONN_BIT.vlan} ? f[q + ${CONN.vlan}] : undefined;
       if (b & ${CONN_BIT.innerVlan} || c.inner_vlan !== undefined) c.inner_vlan = b & ${CONN_BIT.innerVlan} ? f[q + ${CONN.innerVlan}] : undefined;
-      for (var x = 0; i < a.length; i++, x++) sv[x] = a[i];
-      if (sv.length !== x) sv.length = x;
+      for (var x = 0; x < nsv; x++) sv[x] = S.substring(p, p += f[k++]);
+      if (sv.length !== nsv) sv.length = nsv;
     }
     // The runtime's conn (set by a native script) wins; otherwise the script's own stays.
     if (b & ${CONN_BIT.conn}) c.conn = getValue();
@@ -234,17 +235,17 @@ ${readers()}
     }
   }
 
-  // A row of a stream this script created: its columns' values, read by the stream's encoder.
+  // A row of a stream this script created: its columns' values, written by the stream's encoder
+  // (rowEncoderSource), which keeps the output position in \`io\` while it runs and hands values other
+  // than strings, numbers and undefined back to putValue.
+  var io = {
+    j: 0, ns: 0, sl: 0, ss: ss,
+    put: function (v) { j = io.j; ns = io.ns; sl = io.sl; putValue(v, 1); io.j = j; io.ns = ns; io.sl = sl; }
+  };
   function putColumns(schema, rec) {
-    schema.encode(rec, out);
-    f[j++] = -1 - schema.index;
-    for (var i = 0, n = schema.n; i < n; i++) {
-      var v = out[i];
-      if (v === undefined) f[j++] = ${TAG.undefined};
-      else if (typeof v === "number") { f[j++] = ${TAG.number}; f[j++] = v; }
-      else if (typeof v === "string") { f[j++] = ${TAG.string}; f[j++] = v.length; ss[ns++] = v; sl += v.length; }
-      else putValue(v, 1);
-    }
+    io.j = j; io.ns = ns; io.sl = sl;
+    schema.encode(rec, f, io);
+    j = io.j; ns = io.ns; sl = io.sl;
   }
 
   // A row is committed whole or not at all; batches leave every ${CHUNK_ROWS} rows or when the lane fills.
@@ -448,13 +449,24 @@ ${readers()}
 }
 
 /**
- * The VM half of a RowSchema (sandbox-lane.ts): an object whose encode(rec, out) reads each column
- * into out[i] as the runtime reads it, the flattened name ("id.orig_h") first, then the nested path.
- * Compiled by the host with the stream's columns; names enter the code only as JSON string literals.
+ * The VM half of a RowSchema (sandbox-lane.ts): an object whose encode(rec, f, io) writes the row
+ * into the lane: the schema's mark, then each column read as the runtime reads it (the flattened
+ * name "id.orig_h" first, then the nested path) and tagged as putValue would, in straight-line code
+ * because QuickJS interprets every loop step and call. Compiled by the host with the stream's
+ * columns; names enter the code only as JSON string literals.
  */
 export function rowEncoderSource(index: number, names: readonly string[]): string {
-  const reads = names.map((name, i) => `o[${i}] = ${columnRead(name)};`).join("\n    ");
-  return `({ index: ${index}, n: ${names.length}, encode: function (r, o) {\n    var t;\n    ${reads}\n  } })`;
+  const columns = names.map((name) => `v = ${columnRead(name)};
+    if (typeof v === "string") { f[j++] = ${TAG.string}; f[j++] = v.length; ss[n++] = v; c += v.length; }
+    else if (typeof v === "number") { f[j++] = ${TAG.number}; f[j++] = v; }
+    else if (v === undefined) f[j++] = ${TAG.undefined};
+    else { io.j = j; io.ns = n; io.sl += c; c = 0; io.put(v); j = io.j; n = io.ns; }`);
+  return `({ encode: function (r, f, io) {
+    var j = io.j, n = io.ns, ss = io.ss, c = 0, v, t;
+    f[j++] = ${-1 - index};
+    ${columns.join("\n    ")}
+    io.j = j; io.ns = n; io.sl += c;
+  } })`;
 }
 
 function columnRead(name: string): string {
