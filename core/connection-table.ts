@@ -409,9 +409,14 @@ export class ConnectionTable implements SessionHost {
 
   private create(pkt: Packet, key: string, transport: Transport, srcPort: number, dstPort: number, flip: boolean): Connection {
     const n = pkt.ipVersion === 4 ? 4 : 16;
-    // Copies: the packet's buffer is reused for the next frame (Buffer#slice would be a view).
-    const src = Uint8Array.prototype.slice.call(pkt.ip, pkt.srcOff, pkt.srcOff + n);
-    const dst = Uint8Array.prototype.slice.call(pkt.ip, pkt.dstOff, pkt.dstOff + n);
+    // Copies: the packet's buffer is reused for the next frame. Plain Uint8Arrays, byte by byte:
+    // slicing the Buffer would make Buffers, which cost far more to create and to collect.
+    const src = new Uint8Array(n);
+    const dst = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      src[i] = pkt.ip[pkt.srcOff + i];
+      dst[i] = pkt.ip[pkt.dstOff + i];
+    }
     const conn = new Connection({
       events: this.events,
       uid: this.uids.next(),

@@ -18,8 +18,8 @@ interface Stream {
   path: string;
   owner: string;
   columns: Column[];
-  getters: ((rec: LogRecord) => unknown)[];
-  checks: ((v: unknown) => boolean)[];
+  /** The row of a record in column order, or the index of the first column whose value has the wrong type. */
+  read: RowReader;
   policies: PolicyRef[];
   writer: LogWriter | undefined;
   /** Rows written under this id, across reloads (for the run's summary). */
@@ -56,42 +56,61 @@ function validType(t: string): t is ZeekType {
   return SCALARS.has(m ? m[2] : t);
 }
 
-function checkFor(type: string): (v: unknown) => boolean {
-  const m = /^(set|vector)\[(\w+)\]$/.exec(type);
-  if (m) {
-    const inner = checkFor(m[2]);
-    return (v) => Array.isArray(v) && v.every((x) => x === undefined || x === null || inner(x));
+type RowReader = (rec: LogRecord) => LogValue[] | number;
+
+/** A test of a value of `type` that is neither undefined nor null, as an expression on `v`. */
+function checkSource(type: string): string {
+  if (/^(set|vector)\[/.test(type)) {
+    const inner = checkSource(type.slice(type.indexOf("[") + 1, -1));
+    return `(Array.isArray(v) && v.every((v) => v === undefined || v === null || ${inner}))`;
   }
   switch (type) {
     case "time":
     case "interval":
     case "double":
-      return (v) => typeof v === "number";
+      return `typeof v === "number"`;
     case "count":
     case "port":
-      return (v) => (typeof v === "number" && Number.isInteger(v) && v >= 0) || typeof v === "bigint";
+      return `(typeof v === "number" ? Number.isInteger(v) && v >= 0 : typeof v === "bigint")`;
     case "int":
-      return (v) => (typeof v === "number" && Number.isInteger(v)) || typeof v === "bigint";
+      return `(typeof v === "number" ? Number.isInteger(v) : typeof v === "bigint")`;
     case "bool":
-      return (v) => typeof v === "boolean";
+      return `typeof v === "boolean"`;
     default:
-      return (v) => typeof v === "string" || v instanceof Uint8Array;
+      return `(typeof v === "string" || v instanceof Uint8Array)`;
   }
 }
 
-/** Reads a flattened column ("id.orig_h") from a flat or a nested record. */
-function getterFor(name: string): (rec: LogRecord) => unknown {
+/**
+ * A flattened column ("id.orig_h") read from a flat or a nested record, as an expression on `rec`:
+ * the flattened name first, then the path through nested objects.
+ */
+function readSource(name: string): string {
+  const key = JSON.stringify(name);
   const parts = name.split(".");
-  if (parts.length === 1) return (rec) => rec[name];
-  return (rec) => {
-    if (name in rec) return rec[name];
-    let v: unknown = rec;
-    for (const p of parts) {
-      if (v === null || typeof v !== "object") return undefined;
-      v = (v as LogRecord)[p];
-    }
-    return v;
-  };
+  if (parts.length === 1) return `rec[${key}]`;
+  let walk = `t[${JSON.stringify(parts[parts.length - 1])}]`;
+  for (let i = parts.length - 2; i >= 0; i--) {
+    walk = `(t = ${i === 0 ? "rec" : "t"}[${JSON.stringify(parts[i])}], t !== null && typeof t === "object" ? ${walk} : undefined)`;
+  }
+  return `(${key} in rec ? rec[${key}] : ${walk})`;
+}
+
+/**
+ * Reads and checks every column of a row in one generated function: a row is read for every line of
+ * every log, and straight-line code does it without calls per column. Column names enter the code
+ * only as JSON string literals.
+ */
+function rowReader(columns: readonly Column[]): RowReader {
+  const body = columns.map(
+    (c, i) => `v = ${readSource(c.name)};\n  if (v !== undefined && v !== null && !${checkSource(c.type)}) return ${i};\n  row[${i}] = v;`,
+  );
+  return new Function("rec", `const row = new Array(${columns.length});\n  let v, t;\n  ${body.join("\n  ")}\n  return row;`) as RowReader;
+}
+
+/** The value the row reader found in a column, for the message about a wrong one (rare: compiled each time). */
+function columnValue(rec: LogRecord, name: string): unknown {
+  return (new Function("rec", `let t;\n  return ${readSource(name)};`) as (r: LogRecord) => unknown)(rec);
 }
 
 function describe(v: unknown): string {
@@ -138,8 +157,7 @@ export class LogStreams {
       path,
       owner: script,
       columns: cols,
-      getters: cols.map((c) => getterFor(c.name)),
-      checks: cols.map((c) => checkFor(c.type)),
+      read: rowReader(cols),
       policies: policy ? [policy] : [],
       writer,
       rows: old?.rows ?? 0,
@@ -153,9 +171,8 @@ export class LogStreams {
     for (const c of this.columnsOf(id, columns)) {
       if (s.columns.some((x) => x.name === c.name)) throw new Error(`Log.extend("${id}"): column "${c.name}" exists already`);
       s.columns.push(c);
-      s.getters.push(getterFor(c.name));
-      s.checks.push(checkFor(c.type));
     }
+    s.read = rowReader(s.columns);
   }
 
   addPolicy(_script: string, id: string, policy: PolicyRef): void {
@@ -177,15 +194,11 @@ export class LogStreams {
       if (r === false) return;
       rec = r;
     }
-    const n = s.columns.length;
-    const row: LogValue[] = new Array(n);
-    for (let i = 0; i < n; i++) {
-      const v = s.getters[i](rec);
-      if (v !== undefined && v !== null && !s.checks[i](v)) {
-        this.fail(script, `Log.write("${id}"): column "${s.columns[i].name}" is ${s.columns[i].type}, got ${describe(v)}; row dropped`);
-        return;
-      }
-      row[i] = v as LogValue;
+    const row = s.read(rec);
+    if (typeof row === "number") {
+      const c = s.columns[row];
+      this.fail(script, `Log.write("${id}"): column "${c.name}" is ${c.type}, got ${describe(columnValue(rec, c.name))}; row dropped`);
+      return;
     }
     if (s.writer === undefined) {
       s.writer = openLogWriter({ path: s.path, columns: s.columns }, this.logs);
