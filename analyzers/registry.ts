@@ -11,6 +11,7 @@ import { NetbiosNameAnalyzer, NETBIOS_NS_PORTS } from "./netbios/name-analyzer.t
 import { NetbiosDatagramAnalyzer, NETBIOS_DGM_PORTS } from "./netbios/datagram-analyzer.ts";
 import { NetbiosSessionAnalyzer, NETBIOS_SSN_PORTS } from "./netbios/session-analyzer.ts";
 import { SnmpAnalyzer, SNMP_PORTS } from "./snmp/analyzer.ts";
+import { FtpAnalyzer, FTP_PORTS } from "./ftp/analyzer.ts";
 import { VxlanAnalyzer, VXLAN_PORTS } from "./tunnels/vxlan.ts";
 import { GeneveAnalyzer, GENEVE_PORTS } from "./tunnels/geneve.ts";
 import { TeredoAnalyzer, TEREDO_PORTS } from "./tunnels/teredo.ts";
@@ -37,6 +38,7 @@ const PORT_ANALYZERS: PortAnalyzer[] = [
   { transport: "udp", ports: NETBIOS_DGM_PORTS, create: (_c, h) => new NetbiosDatagramAnalyzer(h) },
   { transport: "tcp", ports: NETBIOS_SSN_PORTS, create: (_c, h) => new NetbiosSessionAnalyzer(h) },
   { transport: "udp", ports: SNMP_PORTS, create: (_c, h) => new SnmpAnalyzer(h) },
+  { transport: "tcp", ports: FTP_PORTS, create: (_c, h) => new FtpAnalyzer(h) },
   { transport: "udp", ports: VXLAN_PORTS, create: (_, h) => new VxlanAnalyzer(h), tunnel: true },
   { transport: "udp", ports: GENEVE_PORTS, create: (_, h) => new GeneveAnalyzer(h), tunnel: true },
   { transport: "udp", ports: TEREDO_PORTS, create: (_, h) => new TeredoAnalyzer(h), tunnel: true },

@@ -55,6 +55,7 @@ function services(onWrite: (rec: LogRecord) => void): ScriptServices {
     isLocalAddr: () => false,
     communityId: () => "",
     netWeird: () => {},
+    connWeird: () => {},
     stats: () => ({}),
     report: (_s, _l, message) => {
       throw new Error(`the benchmark script failed: ${message}`);

@@ -122,9 +122,11 @@ async function run(cli: CliOptions, scriptArgs: string[]): Promise<void> {
   if (live) for (const s of LIVE_POLICY_SCRIPTS.map(resolveScript)) if (!scripts.some((x) => x.path === s.path)) scripts.push(s);
   for (const redef of scripts.flatMap((s) => s.redefs ?? [])) applySetting(options, redef);
   const scriptSettings = new Map<string, string>();
+  const scriptAdditions = new Map<string, string[]>();
   for (const s of cli.set ?? []) {
     const setting = parseSetting(s);
     if (isCoreOption(setting.name)) applySetting(options, s);
+    else if (setting.add) scriptAdditions.set(setting.name, [...(scriptAdditions.get(setting.name) ?? []), setting.text]);
     else scriptSettings.set(setting.name, setting.text);
   }
   const localNets = (cli.localNets ?? []).flatMap((v) => v.split(",")).filter(Boolean).map((t) => Subnet.parse(t.trim()));
@@ -133,6 +135,7 @@ async function run(cli: CliOptions, scriptArgs: string[]): Promise<void> {
   const common = {
     options,
     scriptSettings,
+    scriptAdditions,
     filter: cli.filter,
     localNets,
     logs: { dir: cli.logdir, format: cli.json ? "json" : "tsv", rotateInterval: rotate > 0 ? rotate : undefined } as const,

@@ -41,6 +41,8 @@ const SPECS = {
   dns_max_compression_chain_depth: { kind: "count", default: 20, doc: "compression pointers followed per DNS name" },
   dns_skip_all_auth: { kind: "bool", default: true, doc: "do not read the authority section of DNS replies" },
   dns_skip_all_addl: { kind: "bool", default: true, doc: "do not read the additional section of DNS replies" },
+  "DPD::ignore_violations_after": { kind: "count", default: 10 * 1024, doc: "payload bytes after which a protocol violation no longer disables the analyzer (0: it always does)" },
+  "FTP::max_command_length": { kind: "count", default: 100, doc: "longer FTP commands are discarded (with a weird once the analyzer is confirmed; 0: no limit)" },
   "Tunnel::max_depth": { kind: "count", default: 4, doc: "tunnels nested deeper than this are not decapsulated" },
   "Tunnel::max_changes_per_connection": { kind: "count", default: 5, doc: "tunnel_changed events per connection (0: no limit)" },
   "Tunnel::ip_tunnel_timeout": { kind: "interval", default: 86400, doc: "idle time after which an IP or GRE tunnel is forgotten (its uid with it)" },
@@ -67,7 +69,7 @@ const UNITS: Record<string, number> = {
 };
 
 /** Parses `text` as a value of a Zeek option type; the error names the option. */
-export function parseOptionValue(name: string, kind: Kind | "string", text: string): unknown {
+export function parseOptionValue(name: string, kind: Kind | "string" | "set[string]", text: string): unknown {
   const bad = (why: string) => new BadOptionError(`--set ${name}: ${why}`);
   const items = () => text.replace(/^\{|\}$/g, "").split(",").map((s) => s.trim()).filter(Boolean);
   switch (kind) {
@@ -95,6 +97,9 @@ export function parseOptionValue(name: string, kind: Kind | "string", text: stri
           throw bad((e as Error).message);
         }
       });
+    case "set[string]":
+      // Zeek writes { "USER", "PASS" }; the quotes are optional here.
+      return items().map((s) => s.replace(/^"(.*)"$/, "$1"));
     case "set[port]":
       return new Set(
         items().map((s) => {

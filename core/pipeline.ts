@@ -21,6 +21,8 @@ export interface PipelineOptions {
   options: Options;
   /** `--set` values for options that scripts declare. */
   scriptSettings?: Map<string, string>;
+  /** `--set NAME+=VALUE` values for set options that scripts declare, in order. */
+  scriptAdditions?: Map<string, string[]>;
   localNets: Subnet[];
   logs: WriterOptions;
   /** Policy scripts and user scripts, in command-line order (the base scripts always load first). */
@@ -93,11 +95,12 @@ export class Pipeline {
       logs: run.logs,
       localNets: new LocalNets(run.localNets),
       settings: run.scriptSettings ?? new Map(),
+      additions: run.scriptAdditions,
       diagnostic: run.diagnostic,
       print: run.print,
       // Scripts' weirds wait for the event that raised them, and the first event (zeek_init) comes
       // after the pipeline exists.
-      netWeird: (name, addl, source) => pipeline!.table.netWeird(name, addl, source),
+      weird: (name, c, addl, source) => (c === undefined ? pipeline!.table.netWeird(name, addl, source) : pipeline!.table.weird(c, name, addl, source)),
     });
     const sources = [...baseScripts(), ...(run.scripts ?? [])].map((s) => (run.sandboxAll ? { ...s, bundled: false } : s));
     const hosts = await loadScripts(runtime, sources, run.sandbox);

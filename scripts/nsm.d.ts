@@ -170,6 +170,8 @@ export declare function schedule(delay: Interval, fn: () => void): void;
 export declare function option(name: string, defaultValue: number): number;
 export declare function option(name: string, defaultValue: string): string;
 export declare function option(name: string, defaultValue: boolean): boolean;
+/** A set of strings (Zeek's `set[string]` option): `--set NAME=a,b` replaces it, `--set NAME+=c` adds to it. */
+export declare function option(name: string, defaultValue: readonly string[]): string[];
 
 /**
  * Per-connection state of this script, kept until the connection is removed (Zeek's
@@ -197,6 +199,11 @@ export declare const Reporter: {
    * current handler is done, so weird.log has it; sampled as nsm's own weirds are.
    */
   netWeird(name: string, addl?: string, source?: string): void;
+  /**
+   * A weird about a connection (Zeek's Reporter::conn_weird): raised as conn_weird once the current
+   * handler is done, so weird.log has it; sampled as nsm's own weirds are.
+   */
+  connWeird(c: Connection, name: string, addl?: string, source?: string): void;
 };
 
 /** The Community ID v1 of a connection (policy/conn/community-id-logging). */
@@ -1058,4 +1065,70 @@ export interface Events {
   snmp_encrypted_pdu: [c: Connection, is_orig: boolean, header: SnmpHeader];
   /** A message whose version is none of 0, 1, 3. */
   snmp_unknown_header_version: [c: Connection, is_orig: boolean, version: number];
+}
+
+// ---- FTP ------------------------------------------------------------------------------------
+// The FTP analyzer's events (Zeek's events.bif for FTP, same names and argument orders). Commands
+// and replies are byte strings (latin1), as the control channel carried them.
+
+/** A data channel a command or reply announced (Zeek's FTP::ExpectedDataChannel). */
+export interface FtpExpectedDataChannel {
+  /** Announced by PASV or EPSV (the client connects), not PORT or EPRT (the server connects). */
+  passive: boolean;
+  orig_h: Addr;
+  resp_h: Addr;
+  resp_p: Port;
+}
+
+/** A command waiting for its reply (Zeek's FTP::CmdArg). */
+export interface FtpCmdArg {
+  ts: Time;
+  cmd: string;
+  arg: string;
+  seq: number;
+  cwd_consumed: boolean;
+}
+
+/** An ftp.log row and the session state base/ftp keeps with it (Zeek's FTP::Info). */
+export interface FtpInfo {
+  ts: Time;
+  uid: string;
+  id: ConnId;
+  user: string;
+  password?: string;
+  command?: string;
+  arg?: string;
+  mime_type?: string;
+  file_size?: number;
+  reply_code?: number;
+  reply_msg?: string;
+  data_channel?: FtpExpectedDataChannel;
+  fuid?: string;
+  /** The client's working directory as the replies told it. */
+  cwd: string;
+  cmdarg?: FtpCmdArg;
+  /** Commands without a reply yet, by sequence number. */
+  pending_commands: Map<number, FtpCmdArg>;
+  command_seq: number;
+  passive: boolean;
+  capture_password: boolean;
+  logged_command_seen: boolean;
+  [column: string]: unknown;
+}
+
+export interface Connection {
+  /** The FTP session's state (base/ftp), as Zeek's `c$ftp`. */
+  ftp?: FtpInfo;
+}
+
+export interface Events {
+  /** A client command: the command word upper-cased, and its argument (Zeek's ftp_request). */
+  ftp_request: [c: Connection, command: string, arg: string];
+  /**
+   * A server reply line. `cont_resp` is true for every line of a multi-line reply but its last;
+   * the lines inside one have `code` 0 and the whole line as `msg`.
+   */
+  ftp_reply: [c: Connection, code: number, msg: string, cont_resp: boolean];
+  /** The server accepted AUTH TLS: the control channel is TLS from here on, and no FTP event follows. */
+  ftp_starttls: [c: Connection];
 }

@@ -5,13 +5,11 @@
 // out of its service.
 import type { Connection, ConnectionAnalyzer } from "../conn/connection.ts";
 import type { SessionHost } from "../conn/session-host.ts";
+import { violationDisables } from "../conn/dpd.ts";
 import { parseDhcpMessage } from "./parser.ts";
 
 /** Server ports 67 and 4011, client port 68 (Zeek's DHCP::server_ports and client_ports). */
 export const DHCP_PORTS: readonly number[] = [67, 68, 4011];
-
-/** Zeek's DPD::ignore_violations_after: past this many payload bytes a violation is let go. */
-const IGNORE_VIOLATIONS_AFTER = 10 * 1024;
 
 export class DhcpAnalyzer implements ConnectionAnalyzer {
   readonly name = "dhcp";
@@ -35,9 +33,7 @@ export class DhcpAnalyzer implements ConnectionAnalyzer {
 
   /** Zeek's DPD on a violation: disables the analyzer unless the connection is already large. */
   private violation(conn: Connection): boolean {
-    if (conn.session.size(true) + conn.session.size(false) > IGNORE_VIOLATIONS_AFTER) return false;
-    this.disabled = true;
-    conn.removeService(this.name);
-    return true;
+    this.disabled = violationDisables(conn, this.name, this.host.options);
+    return this.disabled;
   }
 }

@@ -6,7 +6,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UnknownScriptError } from "../errors.ts";
 
-export const BASE_SCRIPTS = ["base/conn.ts", "base/weird.ts", "base/dns.ts", "base/dhcp.ts", "base/netbios.ts", "base/snmp.ts", "base/tunnels.ts"];
+export const BASE_SCRIPTS = ["base/conn.ts", "base/weird.ts", "base/dns.ts", "base/dhcp.ts", "base/netbios.ts", "base/snmp.ts", "base/ftp.ts", "base/tunnels.ts"];
 
 export const POLICY_SCRIPTS = [
   "policy/conn/mac-logging",

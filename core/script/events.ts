@@ -104,6 +104,10 @@ export const EVENTS = {
   snmp_unknown_scoped_pdu: ["connection", "bool", "record", "count"],
   snmp_encrypted_pdu: ["connection", "bool", "record"],
   snmp_unknown_header_version: ["connection", "bool", "count"],
+  // FTP (analyzers/ftp): Zeek's events.bif, same order of arguments.
+  ftp_request: ["connection", "string", "string"],
+  ftp_reply: ["connection", "count", "string", "bool"],
+  ftp_starttls: ["connection"],
 } as const satisfies Record<string, readonly ArgKind[]>;
 
 export type EventName = keyof typeof EVENTS;

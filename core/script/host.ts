@@ -4,7 +4,8 @@
 import type { EventName } from "./events.ts";
 
 export type ColumnTypes = Record<string, string>;
-export type OptionValue = number | string | boolean;
+/** A string array is a Zeek set[string] option. */
+export type OptionValue = number | string | boolean | string[];
 export type LogRecord = Record<string, unknown>;
 
 /** One `on(...)` registration; the runtime orders all of an event's handlers by priority. */
@@ -33,6 +34,8 @@ export interface ScriptServices {
   communityId(c: LogRecord, seed: number): string;
   /** A weird a script raises outside any connection (Reporter::net_weird). */
   netWeird(script: string, name: string, addl: string, source: string): void;
+  /** A weird a script raises about the connection `uid` (Reporter::conn_weird); ignored once it is gone. */
+  connWeird(script: string, uid: string, name: string, addl: string, source: string): void;
   /** Counters for health scripts (policy/misc/stats, policy/misc/capture-loss), Zeek's field names. */
   stats(kind: StatsKind): StatsRecord;
   /** A script error (throw, timeout, out of memory): reporter.log and one diagnostic line. */

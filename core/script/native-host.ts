@@ -98,7 +98,10 @@ export class NativeHost implements ScriptHost {
       print: (...values: unknown[]) => s.print(path, values.map(printable).join(", ")),
       Site: { isLocalAddr: (a: string) => s.isLocalAddr(a) },
       communityId: (c: LogRecord, seed = 0) => s.communityId(c, seed),
-      Reporter: { netWeird: (name: string, addl = "", source = "") => s.netWeird(path, String(name), String(addl), String(source)) },
+      Reporter: {
+        netWeird: (name: string, addl = "", source = "") => s.netWeird(path, String(name), String(addl), String(source)),
+        connWeird: (c: { uid: string }, name: string, addl = "", source = "") => s.connWeird(path, c.uid, String(name), String(addl), String(source)),
+      },
       getNetStats: () => s.stats("net"),
       getConnStats: () => s.stats("conn"),
       getProcStats: () => s.stats("proc"),

@@ -33,6 +33,8 @@ export interface RuntimeOptions {
   localNets: LocalNets;
   /** `--set` values not known to core; scripts' option() declarations consume them. */
   settings: Map<string, string>;
+  /** `--set NAME+=VALUE` values not known to core, in order: added to a set option's value. */
+  additions?: Map<string, string[]>;
   /** Where print() goes (stdout by default). */
   print?: (line: string) => void;
   /** One diagnostic line per script error (stderr through pino in the CLI). */
@@ -41,7 +43,7 @@ export interface RuntimeOptions {
    * Where a weird a script raises goes: the connection table's, which samples weirds as Zeek does.
    * Without it the weird is raised as it is.
    */
-  netWeird?: (name: string, addl: string, source: string) => void;
+  weird?: (name: string, c: Connection | undefined, addl: string, source: string) => void;
 }
 
 /** What the run tells the runtime for the health scripts' stats (core/pipeline.ts provides it). */
@@ -68,7 +70,9 @@ export class ScriptRuntime implements ScriptServices, ConnectionEvents {
   private readonly consumedSettings = new Set<string>();
   private loadOrder = 0;
   /** Weirds scripts raised, waiting for the event or timer that raised them to finish (Zeek queues them). */
-  private readonly pendingWeirds: [name: string, addl: string, source: string][] = [];
+  private readonly pendingWeirds: [name: string, addl: string, source: string, c: Connection | undefined][] = [];
+  /** Connections scripts have a record of, by uid, until they are removed: a script's conn weird names one by uid. */
+  private readonly recorded = new Map<string, Connection>();
   private dispatching = 0;
   private readonly order = new Map<ScriptHost, number>();
   readonly streams: LogStreams;
@@ -128,7 +132,7 @@ export class ScriptRuntime implements ScriptServices, ConnectionEvents {
 
   /** After every script is loaded: unknown --set names are errors, then zeek_init runs. */
   start(): void {
-    for (const name of this.opts.settings.keys()) {
+    for (const name of [...this.opts.settings.keys(), ...(this.opts.additions?.keys() ?? [])]) {
       if (!this.consumedSettings.has(name)) throw new BadOptionError(`unknown option "${name}" (not an nsm option, and no loaded script declares it)`);
     }
     this.dispatch("zeek_init", []);
@@ -151,8 +155,8 @@ export class ScriptRuntime implements ScriptServices, ConnectionEvents {
   }
 
   private raisePendingWeirds(): void {
-    const raise = this.opts.netWeird ?? ((name, addl, source) => this.weird(name, undefined, addl, source));
-    for (const [name, addl, source] of this.pendingWeirds.splice(0)) raise(name, addl, source);
+    const raise = this.opts.weird ?? ((name, c, addl, source) => this.weird(name, c, addl, source));
+    for (const [name, addl, source, c] of this.pendingWeirds.splice(0)) raise(name, c, addl, source);
   }
 
   /** Network time moves to `t`: a log rotation due by then happens, then the script timers due run. */
@@ -182,8 +186,14 @@ export class ScriptRuntime implements ScriptServices, ConnectionEvents {
 
   // ---- ConnectionEvents: each event is built only when some script handles it ----
 
+  /** The record scripts see of `c`; the connection is known by its uid from then on. */
+  private record(c: Connection): ReturnType<typeof connectionRecord> {
+    if (c.record === undefined) this.recorded.set(c.uid, c);
+    return connectionRecord(c);
+  }
+
   private conn(event: EventName, c: Connection): void {
-    if (this.listening[event]) this.dispatch(event, [connectionRecord(c)]);
+    if (this.listening[event]) this.dispatch(event, [this.record(c)]);
   }
 
   newConnection(c: Connection): void {
@@ -219,19 +229,20 @@ export class ScriptRuntime implements ScriptServices, ConnectionEvents {
   stateRemove(c: Connection): void {
     this.conn("connection_state_remove", c);
     if (c.record !== undefined) for (const h of this.hosts) h.forgetConnection(c.uid);
+    this.recorded.delete(c.uid);
   }
   contentGap(c: Connection, isOrig: boolean, seq: number, length: number): void {
-    if (this.listening.content_gap) this.dispatch("content_gap", [connectionRecord(c), isOrig, seq, length]);
+    if (this.listening.content_gap) this.dispatch("content_gap", [this.record(c), isOrig, seq, length]);
   }
   confirmation(c: Connection, analyzer: string): void {
-    if (this.listening.analyzer_confirmation) this.dispatch("analyzer_confirmation", [connectionRecord(c), analyzer]);
+    if (this.listening.analyzer_confirmation) this.dispatch("analyzer_confirmation", [this.record(c), analyzer]);
   }
   weird(name: string, c: Connection | undefined, addl: string, source: string): void {
     this.weirdsReported++;
     if (c === undefined) {
       if (this.listening.net_weird) this.dispatch("net_weird", [name, addl, source]);
     } else if (this.listening.conn_weird) {
-      this.dispatch("conn_weird", [name, connectionRecord(c), addl, source]);
+      this.dispatch("conn_weird", [name, this.record(c), addl, source]);
     }
   }
 
@@ -242,7 +253,7 @@ export class ScriptRuntime implements ScriptServices, ConnectionEvents {
   raise(event: string, args: unknown[]): void {
     if (!this.listening[event as EventName]) return;
     const kinds: readonly string[] = EVENTS[event as EventName];
-    for (let i = 0; i < kinds.length; i++) if (kinds[i] === "connection") args[i] = connectionRecord(args[i] as Connection);
+    for (let i = 0; i < kinds.length; i++) if (kinds[i] === "connection") args[i] = this.record(args[i] as Connection);
     this.dispatch(event as EventName, args);
   }
 
@@ -276,10 +287,18 @@ export class ScriptRuntime implements ScriptServices, ConnectionEvents {
     const known = this.options.get(name);
     if (known !== undefined) return known;
     let value = defaultValue;
+    const kind = Array.isArray(defaultValue) ? "set[string]" : typeof defaultValue === "boolean" ? "bool" : typeof defaultValue === "number" ? "interval" : "string";
     const text = this.opts.settings.get(name);
     if (text !== undefined) {
-      const kind = typeof defaultValue === "boolean" ? "bool" : typeof defaultValue === "number" ? "interval" : "string";
       value = parseOptionValue(name, kind, text) as OptionValue;
+      this.consumedSettings.add(name);
+    }
+    const added = this.opts.additions?.get(name);
+    if (added !== undefined) {
+      if (!Array.isArray(value)) throw new BadOptionError(`--set ${name}+=: only sets can be added to`);
+      const set = new Set(value);
+      for (const t of added) for (const item of parseOptionValue(name, kind, t) as string[]) set.add(item);
+      value = [...set];
       this.consumedSettings.add(name);
     }
     this.options.set(name, value);
@@ -295,7 +314,12 @@ export class ScriptRuntime implements ScriptServices, ConnectionEvents {
   }
 
   netWeird(_script: string, name: string, addl: string, source: string): void {
-    this.pendingWeirds.push([name, addl, source]);
+    this.pendingWeirds.push([name, addl, source, undefined]);
+  }
+
+  connWeird(_script: string, uid: string, name: string, addl: string, source: string): void {
+    const c = this.recorded.get(uid);
+    if (c !== undefined) this.pendingWeirds.push([name, addl, source, c]);
   }
 
   communityId(c: LogRecord, seed: number): string {

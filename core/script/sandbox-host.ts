@@ -462,6 +462,10 @@ export class SandboxHost implements ScriptHost {
         const [name, addl, source] = args(h);
         s.netWeird(path, name as string, addl as string, source as string);
       },
+      connWeird: (h) => {
+        const [uid, name, addl, source] = args(h);
+        s.connWeird(path, uid as string, name as string, addl as string, source as string);
+      },
       stats: (h) => ctx.newString(JSON.stringify(s.stats(args(h)[0] as StatsKind))),
     };
   }

@@ -42,7 +42,8 @@ export function shimSource(file: string): string {
   delete globalThis.__nsmLane;
   var hostFlush = host.flush, hostOn = host.on, hostCreateStream = host.createStream, hostAddPolicy = host.addPolicy,
     hostExtend = host.extend, hostSchedule = host.schedule, hostOption = host.option, hostPrint = host.print,
-    hostIsLocalAddr = host.isLocalAddr, hostCommunityId = host.communityId, hostNetWeird = host.netWeird, hostStats = host.stats;
+    hostIsLocalAddr = host.isLocalAddr, hostCommunityId = host.communityId, hostNetWeird = host.netWeird,
+    hostConnWeird = host.connWeird, hostStats = host.stats;
   var json = JSON.stringify, parse = JSON.parse, isArray = Array.isArray, fromCharCode = String.fromCharCode;
   var freeze = Object.freeze, defineProperty = Object.defineProperty, getPrototypeOf = Object.getPrototypeOf;
   var hasOwn = Object.prototype.hasOwnProperty;
@@ -325,7 +326,7 @@ ${readers()}
   function option(name, defaultValue) {
     if (typeof name !== "string") throw new TypeErr("option: the name must be a string");
     var t = typeof defaultValue;
-    if (t !== "number" && t !== "string" && t !== "boolean") throw new TypeErr('option("' + name + '"): the default must be a number, a string or a boolean');
+    if (t !== "number" && t !== "string" && t !== "boolean" && !isArray(defaultValue)) throw new TypeErr('option("' + name + '"): the default must be a number, a string, a boolean or an array of strings');
     return parse(hostOption(json([name, defaultValue])));
   }
 
@@ -381,6 +382,10 @@ ${readers()}
     Reporter: freeze({
       netWeird: function (name, addl, source) {
         hostNetWeird(json([String(name), addl === undefined ? "" : String(addl), source === undefined ? "" : String(source)]));
+      },
+      connWeird: function (c, name, addl, source) {
+        if (c === null || typeof c !== "object" || typeof c.uid !== "string") throw new TypeErr("Reporter.connWeird: expects a Connection");
+        hostConnWeird(json([c.uid, String(name), addl === undefined ? "" : String(addl), source === undefined ? "" : String(source)]));
       }
     }),
     getNetStats: function () { return stats("net"); },

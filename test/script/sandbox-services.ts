@@ -22,6 +22,7 @@ export class RecordingServices implements ScriptServices {
   reports: string[] = [];
   communityIds: { c: LogRecord; seed: number }[] = [];
   weirds: [name: string, addl: string, source: string][] = [];
+  connWeirds: [uid: string, name: string, addl: string, source: string][] = [];
   /** Called for each write, e.g. to run a policy as the runtime does. */
   onWrite: ((row: Row) => void) | undefined;
 
@@ -61,6 +62,9 @@ export class RecordingServices implements ScriptServices {
   }
   netWeird(_script: string, name: string, addl: string, source: string): void {
     this.weirds.push([name, addl, source]);
+  }
+  connWeird(_script: string, uid: string, name: string, addl: string, source: string): void {
+    this.connWeirds.push([uid, name, addl, source]);
   }
 
   /** Answers each kind with its own name set, so a test sees which kind crossed. */
