@@ -83,7 +83,20 @@ function fill(e: EndpointRecord, size: number, state: number, pkts: number, byte
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
+/** A link has few MACs and every connection record shows two: each is formatted once (up to a bound). */
+const macTexts = new Map<number, string>();
+const MAC_TEXTS_MAX = 65536;
+
 function macText(mac: number): string {
+  let text = macTexts.get(mac);
+  if (text === undefined) {
+    if (macTexts.size >= MAC_TEXTS_MAX) macTexts.clear();
+    macTexts.set(mac, (text = formatMac(mac)));
+  }
+  return text;
+}
+
+function formatMac(mac: number): string {
   const hi = Math.floor(mac / 4294967296);
   const lo = mac >>> 0;
   return `${HEX[hi >> 8]}:${HEX[hi & 255]}:${HEX[lo >>> 24]}:${HEX[(lo >> 16) & 255]}:${HEX[(lo >> 8) & 255]}:${HEX[lo & 255]}`;

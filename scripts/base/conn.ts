@@ -70,10 +70,31 @@ function connState(c: Connection): string {
 
 /**
  * The row being built for a connection (Zeek starts it at new_connection; starting it on first use
- * gives the same row without an event for every new connection).
+ * gives the same row without an event for every new connection). Every column is there from the
+ * start, unset ones undefined, so the record is made once in its final shape.
  */
 function info(c: Connection): Record<string, unknown> {
-  return (c.conn ??= { ts: c.start_time, uid: c.uid, id: c.id, proto: c.id.proto, missed_bytes: 0 });
+  return (c.conn ??= {
+    ts: c.start_time,
+    uid: c.uid,
+    id: c.id,
+    proto: c.id.proto,
+    service: undefined,
+    duration: undefined,
+    orig_bytes: undefined,
+    resp_bytes: undefined,
+    conn_state: undefined,
+    local_orig: undefined,
+    local_resp: undefined,
+    missed_bytes: 0,
+    history: undefined,
+    orig_pkts: undefined,
+    orig_ip_bytes: undefined,
+    resp_pkts: undefined,
+    resp_ip_bytes: undefined,
+    tunnel_parents: undefined,
+    ip_proto: undefined,
+  });
 }
 
 /** tunnel_parents: the innermost tunnel of every stack the connection was seen in (Zeek's set). */
