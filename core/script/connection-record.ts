@@ -13,7 +13,12 @@ export interface EndpointRecord {
   l2_addr?: string;
 }
 
+/** Where a record keeps the connection it shows: scripts hand records back (Reporter.connWeird). */
+const CONNECTION = Symbol("connection");
+
 export interface ConnectionRecord {
+  /** Not enumerable by for-in or JSON: the record's fields are what scripts see. */
+  readonly [CONNECTION]?: Connection;
   uid: string;
   id: { orig_h: string; orig_p: number; resp_h: string; resp_p: number; proto: string };
   orig: EndpointRecord;
@@ -33,6 +38,7 @@ export function connectionRecord(c: Connection): ConnectionRecord {
   let r = c.record as ConnectionRecord | undefined;
   if (r === undefined) {
     r = {
+      [CONNECTION]: c,
       uid: c.uid,
       id: {
         orig_h: formatAddr(c.origAddr, 0, c.ipVersion),
@@ -71,6 +77,11 @@ export function connectionRecord(c: Connection): ConnectionRecord {
   r.history = c.history;
   if (r.tunnel !== c.tunnel) r.tunnel = c.tunnel;
   return r;
+}
+
+/** The connection of a record made here, or undefined for any other value. */
+export function connectionOf(record: unknown): Connection | undefined {
+  return typeof record === "object" && record !== null ? (record as ConnectionRecord)[CONNECTION] : undefined;
 }
 
 function fill(e: EndpointRecord, size: number, state: number, pkts: number, bytes: number, l2: number): void {

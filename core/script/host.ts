@@ -34,8 +34,11 @@ export interface ScriptServices {
   communityId(c: LogRecord, seed: number): string;
   /** A weird a script raises outside any connection (Reporter::net_weird). */
   netWeird(script: string, name: string, addl: string, source: string): void;
-  /** A weird a script raises about the connection `uid` (Reporter::conn_weird); ignored once it is gone. */
-  connWeird(script: string, uid: string, name: string, addl: string, source: string): void;
+  /**
+   * A weird a script raises about a connection (Reporter::conn_weird): `c` is the record the script
+   * was given; anything else is ignored.
+   */
+  connWeird(script: string, c: unknown, name: string, addl: string, source: string): void;
   /** Counters for health scripts (policy/misc/stats, policy/misc/capture-loss), Zeek's field names. */
   stats(kind: StatsKind): StatsRecord;
   /** A script error (throw, timeout, out of memory): reporter.log and one diagnostic line. */

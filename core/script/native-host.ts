@@ -100,7 +100,7 @@ export class NativeHost implements ScriptHost {
       communityId: (c: LogRecord, seed = 0) => s.communityId(c, seed),
       Reporter: {
         netWeird: (name: string, addl = "", source = "") => s.netWeird(path, String(name), String(addl), String(source)),
-        connWeird: (c: { uid: string }, name: string, addl = "", source = "") => s.connWeird(path, c.uid, String(name), String(addl), String(source)),
+        connWeird: (c: unknown, name: string, addl = "", source = "") => s.connWeird(path, c, String(name), String(addl), String(source)),
       },
       getNetStats: () => s.stats("net"),
       getConnStats: () => s.stats("conn"),

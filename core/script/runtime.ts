@@ -12,7 +12,7 @@ import { BadOptionError } from "../errors.ts";
 import { parseOptionValue } from "../options.ts";
 import { EVENTS, type EventName } from "./events.ts";
 import type { ColumnTypes, HandlerRef, LogRecord, OptionValue, ScriptHost, ScriptServices, StatsKind, StatsRecord } from "./host.ts";
-import { connectionRecord } from "./connection-record.ts";
+import { connectionOf, connectionRecord } from "./connection-record.ts";
 import { LogStreams } from "./log-streams.ts";
 import type { WriterOptions } from "../../logs/writer.ts";
 
@@ -72,7 +72,6 @@ export class ScriptRuntime implements ScriptServices, ConnectionEvents {
   /** Weirds scripts raised, waiting for the event or timer that raised them to finish (Zeek queues them). */
   private readonly pendingWeirds: [name: string, addl: string, source: string, c: Connection | undefined][] = [];
   /** Connections scripts have a record of, by uid, until they are removed: a script's conn weird names one by uid. */
-  private readonly recorded = new Map<string, Connection>();
   private dispatching = 0;
   private readonly order = new Map<ScriptHost, number>();
   readonly streams: LogStreams;
@@ -186,14 +185,8 @@ export class ScriptRuntime implements ScriptServices, ConnectionEvents {
 
   // ---- ConnectionEvents: each event is built only when some script handles it ----
 
-  /** The record scripts see of `c`; the connection is known by its uid from then on. */
-  private record(c: Connection): ReturnType<typeof connectionRecord> {
-    if (c.record === undefined) this.recorded.set(c.uid, c);
-    return connectionRecord(c);
-  }
-
   private conn(event: EventName, c: Connection): void {
-    if (this.listening[event]) this.dispatch(event, [this.record(c)]);
+    if (this.listening[event]) this.dispatch(event, [connectionRecord(c)]);
   }
 
   newConnection(c: Connection): void {
@@ -229,20 +222,19 @@ export class ScriptRuntime implements ScriptServices, ConnectionEvents {
   stateRemove(c: Connection): void {
     this.conn("connection_state_remove", c);
     if (c.record !== undefined) for (const h of this.hosts) h.forgetConnection(c.uid);
-    this.recorded.delete(c.uid);
   }
   contentGap(c: Connection, isOrig: boolean, seq: number, length: number): void {
-    if (this.listening.content_gap) this.dispatch("content_gap", [this.record(c), isOrig, seq, length]);
+    if (this.listening.content_gap) this.dispatch("content_gap", [connectionRecord(c), isOrig, seq, length]);
   }
   confirmation(c: Connection, analyzer: string): void {
-    if (this.listening.analyzer_confirmation) this.dispatch("analyzer_confirmation", [this.record(c), analyzer]);
+    if (this.listening.analyzer_confirmation) this.dispatch("analyzer_confirmation", [connectionRecord(c), analyzer]);
   }
   weird(name: string, c: Connection | undefined, addl: string, source: string): void {
     this.weirdsReported++;
     if (c === undefined) {
       if (this.listening.net_weird) this.dispatch("net_weird", [name, addl, source]);
     } else if (this.listening.conn_weird) {
-      this.dispatch("conn_weird", [name, this.record(c), addl, source]);
+      this.dispatch("conn_weird", [name, connectionRecord(c), addl, source]);
     }
   }
 
@@ -253,7 +245,7 @@ export class ScriptRuntime implements ScriptServices, ConnectionEvents {
   raise(event: string, args: unknown[]): void {
     if (!this.listening[event as EventName]) return;
     const kinds: readonly string[] = EVENTS[event as EventName];
-    for (let i = 0; i < kinds.length; i++) if (kinds[i] === "connection") args[i] = this.record(args[i] as Connection);
+    for (let i = 0; i < kinds.length; i++) if (kinds[i] === "connection") args[i] = connectionRecord(args[i] as Connection);
     this.dispatch(event as EventName, args);
   }
 
@@ -317,9 +309,9 @@ export class ScriptRuntime implements ScriptServices, ConnectionEvents {
     this.pendingWeirds.push([name, addl, source, undefined]);
   }
 
-  connWeird(_script: string, uid: string, name: string, addl: string, source: string): void {
-    const c = this.recorded.get(uid);
-    if (c !== undefined) this.pendingWeirds.push([name, addl, source, c]);
+  connWeird(_script: string, c: unknown, name: string, addl: string, source: string): void {
+    const conn = connectionOf(c);
+    if (conn !== undefined) this.pendingWeirds.push([name, addl, source, conn]);
   }
 
   communityId(c: LogRecord, seed: number): string {

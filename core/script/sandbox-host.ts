@@ -464,7 +464,7 @@ export class SandboxHost implements ScriptHost {
       },
       connWeird: (h) => {
         const [uid, name, addl, source] = args(h);
-        s.connWeird(path, uid as string, name as string, addl as string, source as string);
+        s.connWeird(path, this.writer.sent.get(uid as string), name as string, addl as string, source as string);
       },
       stats: (h) => ctx.newString(JSON.stringify(s.stats(args(h)[0] as StatsKind))),
     };

@@ -66,8 +66,8 @@ export class LaneWriter {
   f!: Float64Array;
   k = VALUES;
   s = "";
-  /** Uids of the connections the VM holds a record for (it keeps one per connection, as the runtime does). */
-  readonly sent = new Set<string>();
+  /** The connections the VM holds a record for, by uid (it keeps one per connection, as the runtime does). */
+  readonly sent = new Map<string, ConnectionRecord>();
 
   start(lane: Float64Array): void {
     this.f = lane;
@@ -185,7 +185,7 @@ export class LaneWriter {
       this.value(c.tunnel, 0);
     }
     f[q + CONN.bits] = bits;
-    this.sent.add(c.uid);
+    this.sent.set(c.uid, c);
   }
 }
 

@@ -63,8 +63,8 @@ export class RecordingServices implements ScriptServices {
   netWeird(_script: string, name: string, addl: string, source: string): void {
     this.weirds.push([name, addl, source]);
   }
-  connWeird(_script: string, uid: string, name: string, addl: string, source: string): void {
-    this.connWeirds.push([uid, name, addl, source]);
+  connWeird(_script: string, c: unknown, name: string, addl: string, source: string): void {
+    this.connWeirds.push([(c as { uid?: string } | undefined)?.uid ?? "(no connection)", name, addl, source]);
   }
 
   /** Answers each kind with its own name set, so a test sees which kind crossed. */
