@@ -4,6 +4,8 @@
 import { PRIVATE_ADDRESS_SPACE, Subnet, SubnetSet } from "./net/subnet.ts";
 import { parseAddr } from "./net/address.ts";
 
+const ANSWERS_MAX = 4096;
+
 export class LocalNets {
   private readonly nets = new SubnetSet();
 
@@ -47,7 +49,19 @@ export class LocalNets {
     return part === 4 ? this.nets.contains(b, 0, 4) : this.containsParsed(addr);
   }
 
+  /** Answers for addresses in other forms (IPv6): parsing one allocates, and the same few recur. */
+  private readonly answers = new Map<string, boolean>();
+
   private containsParsed(addr: string): boolean {
+    let local = this.answers.get(addr);
+    if (local === undefined) {
+      if (this.answers.size >= ANSWERS_MAX) this.answers.clear();
+      this.answers.set(addr, (local = this.parseAndCheck(addr)));
+    }
+    return local;
+  }
+
+  private parseAndCheck(addr: string): boolean {
     try {
       const bytes = parseAddr(addr);
       return this.nets.contains(bytes, 0, bytes.length === 4 ? 4 : 6);
