@@ -29,7 +29,8 @@ const RUN_KINDS = 16;
 const COMPACT_AT = 4096;
 
 interface Run<T> {
-  items: Timer<T>[];
+  /** Taken slots are emptied: a fired timer must not keep its target alive until the run is cut. */
+  items: (Timer<T> | undefined)[];
   head: number;
 }
 
@@ -53,7 +54,7 @@ export class TimerQueue<T> {
     const t: Timer<T> = { due, seq: this.nextSeq++, target, kind, gen, index: -1, live: true };
     this.live++;
     const run = kind >= 0 && kind < RUN_KINDS ? (this.runs[kind] ??= { items: [], head: 0 }) : undefined;
-    if (run !== undefined && (run.items.length === run.head || run.items[run.items.length - 1].due <= due)) {
+    if (run !== undefined && (run.items.length === run.head || run.items[run.items.length - 1]!.due <= due)) {
       run.items.push(t);
       return t;
     }
@@ -77,7 +78,7 @@ export class TimerQueue<T> {
     }
     if (best === undefined || best.due > now) return undefined;
     if (bestRun !== undefined) {
-      bestRun.head++;
+      bestRun.items[bestRun.head++] = undefined;
       this.compact(bestRun);
       best.live = false;
       this.live--;
@@ -110,7 +111,7 @@ export class TimerQueue<T> {
   /** The first live timer of a run, dead ones before it dropped. */
   private liveHead(run: Run<T>): Timer<T> | undefined {
     const items = run.items;
-    while (run.head < items.length && !items[run.head].live) run.head++;
+    while (run.head < items.length && !items[run.head]!.live) items[run.head++] = undefined;
     if (run.head < items.length) return items[run.head];
     items.length = 0;
     run.head = 0;
