@@ -47,22 +47,36 @@ const PORT_ANALYZERS: PortAnalyzer[] = [
   { transport: "udp", ports: GRE_UDP_PORTS, create: (_, h) => new GreOverUdpAnalyzer(h), tunnel: true },
 ];
 
+/** The analyzers of each port, in the order above, per transport: looked up once per new connection. */
+const BY_PORT = { tcp: new Map<number, PortAnalyzer[]>(), udp: new Map<number, PortAnalyzer[]>() };
+for (const pa of PORT_ANALYZERS) {
+  const byPort = BY_PORT[pa.transport];
+  for (const port of pa.ports) byPort.set(port, [...(byPort.get(port) ?? []), pa]);
+}
+
 /** One detector per host: it keeps no state of its own. */
 const detectors = new WeakMap<SessionHost, TunnelDetector>();
+let lastDetector: { host: SessionHost; detector: TunnelDetector } | undefined;
+
+function detectorOf(host: SessionHost): TunnelDetector {
+  if (lastDetector?.host === host) return lastDetector.detector;
+  let detector = detectors.get(host);
+  if (detector === undefined) detectors.set(host, (detector = new TunnelDetector(host)));
+  lastDetector = { host, detector };
+  return detector;
+}
 
 export function attachPortAnalyzers(c: Connection, host: SessionHost): void {
   let tunnel = false;
-  for (const pa of PORT_ANALYZERS) {
-    if (pa.transport === c.transport && pa.ports.includes(c.respPort)) {
+  const transport = c.transport;
+  const list = transport === "udp" || transport === "tcp" ? BY_PORT[transport].get(c.respPort) : undefined;
+  if (list !== undefined) {
+    for (const pa of list) {
       c.analyzers.push(pa.create(c, host));
       tunnel ||= pa.tunnel === true;
     }
   }
-  if (c.transport === "udp" && !tunnel) {
-    let detector = detectors.get(host);
-    if (detector === undefined) detectors.set(host, (detector = new TunnelDetector(host)));
-    c.analyzers.push(detector);
-  }
+  if (transport === "udp" && !tunnel) c.analyzers.push(detectorOf(host));
   if (c.transport === "tcp" && c.analyzers.some((a) => a.deliverStream)) {
     (c.session as TcpSession).enableStream(
       (isOrig, data) => {
