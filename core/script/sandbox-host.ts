@@ -31,6 +31,7 @@ import { SandboxChannel, type VmError } from "./sandbox-channel.ts";
 import { EVENT_ENCODERS, LANE_SLOTS, LaneReader, LaneWriter, RowSchema, SLOT, STATUS_OK, STATUS_OUT_OF_MEMORY, VALUES, readRows } from "./sandbox-lane.ts";
 import { rowEncoderSource, shimSource } from "./sandbox-shim.ts";
 import { SourceLines } from "./source-lines.ts";
+import type { ConnectionRecord } from "./connection-record.ts";
 
 export interface SandboxLimits {
   /** The VM's heap cap. */
@@ -163,6 +164,8 @@ export class SandboxHost implements ScriptHost {
   invoke(ref: HandlerRef, args: readonly unknown[]): void {
     if (!this.usable()) return;
     const w = this.begin(ref.index);
+    const last = ref === this.lastOfConnection();
+    w.f[SLOT.last] = last ? 1 : 0;
     try {
       EVENT_ENCODERS[ref.event](w, args);
     } catch (e) {
@@ -171,6 +174,27 @@ export class SandboxHost implements ScriptHost {
     }
     const reason = this.call(this.vm!.invoke);
     if (reason !== undefined) this.report(`${ref.event} handler ${reason}`);
+    // The VM dropped the record after the handler (unless the call was stopped midway, when the
+    // usual forgetConnection still tells it).
+    else if (last) this.writer.sent.delete((args[0] as ConnectionRecord).uid);
+  }
+
+  private lastRemove: HandlerRef | null | undefined;
+
+  /**
+   * The handler that gets a connection's last event: of this script's connection_state_remove
+   * handlers, the one the runtime calls last (lowest priority, then the one added last).
+   */
+  private lastOfConnection(): HandlerRef | null {
+    if (this.lastRemove === undefined) {
+      this.lastRemove = null;
+      for (const h of this.handlers) {
+        if (h.event !== "connection_state_remove") continue;
+        const l = this.lastRemove;
+        if (l === null || h.priority < l.priority || (h.priority === l.priority && h.index > l.index)) this.lastRemove = h;
+      }
+    }
+    return this.lastRemove;
   }
 
   runTimer(timerIndex: number): void {

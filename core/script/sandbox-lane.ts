@@ -32,6 +32,8 @@ export const SLOT = {
   messageLength: 7,
   /** in: 1 for a call that is not nested in another: the VM drops any output a failure left. */
   fresh: 8,
+  /** in: 1 when the event is the last this script gets of its connection: the VM keeps no record of it. */
+  last: 9,
 } as const;
 export const VALUES = 16;
 

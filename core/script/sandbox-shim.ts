@@ -58,7 +58,7 @@ export function shimSource(file: string): string {
   // The streams this script created: their generated column readers (rowEncoderSource), by id.
   var schemas = new MapOf();
   // Per-connection state of the script (connectionState) and the Connection records, by uid.
-  var stores = [], conns = new MapOf();
+  var stores = [], conns = new MapOf(), lastUid = "";
 
   function reset() { j = ${VALUES}; ns = 0; sl = 0; cj = ${VALUES}; cs = 0; csl = 0; rows = 0; }
   function rollback() { j = cj; ns = cs; sl = csl; }
@@ -154,6 +154,7 @@ export function shimSource(file: string): string {
     if (b & ${CONN_BIT.respL2}) rl2 = S.substring(p, p += f[k++]);
     var nsv = f[k++];
     var c = conns.get(uid);
+    lastUid = uid;
     if (c === undefined) {
       c = {
         uid: uid,
@@ -171,7 +172,7 @@ export function shimSource(file: string): string {
       if (b & ${CONN_BIT.respL2}) c.resp.l2_addr = rl2;
       if (b & ${CONN_BIT.vlan}) c.vlan = f[q + ${CONN.vlan}];
       if (b & ${CONN_BIT.innerVlan}) c.inner_vlan = f[q + ${CONN.innerVlan}];
-      conns.set(uid, c);
+      if (f[${SLOT.last}] !== 1) conns.set(uid, c);
     } else {
       var id = c.id, o = c.orig, r = c.resp, sv = c.service;
       id.orig_h = oh; id.orig_p = f[q + ${CONN.origP}]; id.resp_h = rh; id.resp_p = f[q + ${CONN.respP}]; id.proto = proto;
@@ -428,6 +429,7 @@ ${readers()}
     invoke: function (s) {
       begin(s);
       try { var h = handlers[f[${SLOT.index}]]; h.read(h.fn); } catch (e) { fail(e); }
+      if (f[${SLOT.last}] === 1) forget(lastUid);
       return hand();
     },
     timer: function (s) {

@@ -28,8 +28,9 @@ function lineOf(code: string, needle: string): number {
   return code.split("\n").findIndex((l) => l.includes(needle)) + 1;
 }
 
-function ref(host: SandboxHost, event: string): HandlerRef {
-  const r = host.handlers.find((h) => h.event === event);
+/** The script's handler of `event` (the one of that priority, when given). */
+function ref(host: SandboxHost, event: string, priority?: number): HandlerRef {
+  const r = host.handlers.find((h) => h.event === event && (priority === undefined || h.priority === priority));
   if (!r) throw new Error(`no handler for ${event}`);
   return r;
 }
@@ -139,6 +140,26 @@ describe("sandbox: per-connection records and state", () => {
     host.forgetConnection(connection().uid);
     host.invoke(ref(host, "connection_state_remove"), [connection()]);
     expect(services.rows.map((r) => r.rec)).toEqual([{ same: false, seen: null, state: 5 }]);
+  });
+
+  it("keeps the record through every connection_state_remove handler, and drops it and its state after the last", async () => {
+    const { host, services } = await sandbox(`
+      import { on, Log, connectionState } from "nsm";
+      const seen = connectionState<string>();
+      on("connection_state_remove", (c) => Log.write("Order::LOG", { handler: "low", mark: c.mark ?? null, seen: seen.get(c) ?? null }), { priority: -5 });
+      on("connection_state_remove", (c) => { c.mark = "set"; seen.set(c, "high"); }, { priority: 5 });
+      on("new_connection", (c) => Log.write("Order::LOG", { handler: "new", mark: c.mark ?? null, seen: seen.get(c) ?? null }));
+    `);
+    const c = connection();
+    // The runtime's order: priority 5 first, then -5, which is the connection's last event here.
+    host.invoke(ref(host, "connection_state_remove", 5), [c]);
+    host.invoke(ref(host, "connection_state_remove", -5), [c]);
+    // Only an event after the last (which the runtime never raises) shows what the VM still holds.
+    host.invoke(ref(host, "new_connection"), [c]);
+    expect(services.rows.map((r) => r.rec)).toEqual([
+      { handler: "low", mark: "set", seen: "high" },
+      { handler: "new", mark: null, seen: null },
+    ]);
   });
 
   it("copies the runtime's conn over the script's own when the runtime has one", async () => {
