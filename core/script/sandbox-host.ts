@@ -119,7 +119,7 @@ export class SandboxHost implements ScriptHost {
   private result = "";
   /** The streams the script created, by the index their rows carry; and the latest by id. */
   private readonly schemas: RowSchema[] = [];
-  private readonly schemaOf = new Map<string, RowSchema>();
+  private readonly schemaOf = new Map<string, { schema: RowSchema; columns: [name: string, type: string][] }>();
 
   constructor(
     readonly path: string,
@@ -430,10 +430,10 @@ export class SandboxHost implements ScriptHost {
   }
 
   /** A stream the script created (or extended): the schema its rows cross by, and its VM encoder. */
-  private schema(id: string, names: string[]): QuickJSHandle {
-    const schema = new RowSchema(id, names);
-    this.schemaOf.set(id, schema);
-    const handle = this.context.unwrapResult(this.context.evalCode(rowEncoderSource(this.schemas.length, names), "nsm:stream"));
+  private schema(id: string, columns: [name: string, type: string][]): QuickJSHandle {
+    const schema = new RowSchema(id, columns.map(([name]) => name));
+    this.schemaOf.set(id, { schema, columns });
+    const handle = this.context.unwrapResult(this.context.evalCode(rowEncoderSource(this.schemas.length, columns), "nsm:stream"));
     this.schemas.push(schema);
     return handle;
   }
@@ -459,7 +459,7 @@ export class SandboxHost implements ScriptHost {
       createStream: (h) => {
         const [id, streamPath, columns, policy] = args(h);
         s.createStream(path, id as string, streamPath as string, columns as ColumnTypes, typeof policy === "number" && policy >= 0 ? policy : undefined);
-        return this.schema(id as string, Object.keys(expandColumns(columns as ColumnTypes)));
+        return this.schema(id as string, Object.entries(expandColumns(columns as ColumnTypes)));
       },
       addPolicy: (h) => {
         const [id, index] = args(h);
@@ -469,7 +469,7 @@ export class SandboxHost implements ScriptHost {
         const [id, columns] = args(h);
         s.extend(path, id as string, columns as ColumnTypes);
         const known = this.schemaOf.get(id as string);
-        if (known) return this.schema(known.id, [...known.names, ...Object.keys(expandColumns(columns as ColumnTypes))]);
+        if (known) return this.schema(known.schema.id, [...known.columns, ...Object.entries(expandColumns(columns as ColumnTypes))]);
       },
       schedule: (delay, index) => s.schedule(path, ctx.getNumber(delay), ctx.getNumber(index)),
       option: (h) => {

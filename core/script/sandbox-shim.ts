@@ -459,23 +459,44 @@ ${readers()}
  * The VM half of a RowSchema (sandbox-lane.ts): an object whose encode(rec, f, io) writes the row
  * into the lane: the schema's mark, then each column read as the runtime reads it (the flattened
  * name "id.orig_h" first, then the nested path) and tagged as putValue would, in straight-line code
- * because QuickJS interprets every loop step and call. Compiled by the host with the stream's
- * columns; names enter the code only as JSON string literals.
+ * because QuickJS interprets every step: a numeric column tests for a number first, a record that
+ * several columns read from (id) is looked up once. Compiled by the host with the stream's columns;
+ * names enter the code only as JSON string literals.
  */
-export function rowEncoderSource(index: number, names: readonly string[]): string {
-  const columns = names.map((name) => `v = ${columnRead(name)};
-    if (typeof v === "string") { f[j++] = ${TAG.string}; f[j++] = v.length; ss[n++] = v; c += v.length; }
-    else if (typeof v === "number") { f[j++] = ${TAG.number}; f[j++] = v; }
+export function rowEncoderSource(index: number, columns: readonly (readonly [name: string, type: string])[]): string {
+  const parents = new Map<string, string>();
+  const reads = columns.map(([name, type]) => {
+    const parts = name.split(".");
+    let read: string;
+    if (parts.length === 2) {
+      let parent = parents.get(parts[0]);
+      if (parent === undefined) parents.set(parts[0], (parent = `p${parents.size}`));
+      read = `${JSON.stringify(name)} in r ? r[${JSON.stringify(name)}] : ${parent} !== undefined ? ${parent}${member(parts[1])} : undefined`;
+    } else {
+      read = columnRead(name);
+    }
+    const string = `typeof v === "string") { f[j++] = ${TAG.string}; f[j++] = v.length; ss[n++] = v; c += v.length; }`;
+    const number = `typeof v === "number") { f[j++] = ${TAG.number}; f[j++] = v; }`;
+    const [first, second] = NUMERIC.test(type) ? [number, string] : [string, number];
+    return `v = ${read};
+    if (${first}
+    else if (${second}
     else if (v === undefined) f[j++] = ${TAG.undefined};
-    else { io.j = j; io.ns = n; io.sl += c; c = 0; io.put(v); j = io.j; n = io.ns; }`);
+    else { io.j = j; io.ns = n; io.sl += c; c = 0; io.put(v); j = io.j; n = io.ns; }`;
+  });
+  const lookups = [...parents].map(([key, v]) => `var ${v} = r${member(key)};\n    if (${v} === null || typeof ${v} !== "object") ${v} = undefined;`);
   return `({ encode: function (r, f, io) {
     var j = io.j, n = io.ns, ss = io.ss, c = 0, v, t;
+    ${lookups.join("\n    ")}
     f[j++] = ${-1 - index};
-    ${columns.join("\n    ")}
+    ${reads.join("\n    ")}
     io.j = j; io.ns = n; io.sl += c;
   } })`;
 }
 
+const NUMERIC = /^(time|interval|double|count|int|port)$/;
+
+/** A column of any depth: the flattened name, else the path through nested records. */
 function columnRead(name: string): string {
   const key = JSON.stringify(name);
   const parts = name.split(".");
