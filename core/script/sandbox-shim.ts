@@ -52,16 +52,18 @@ export function shimSource(file: string): string {
 
   // Input: the call's string S, read from slot k and character p.
   var S = "", k = ${VALUES}, p = 0, now = 0;
-  // Output: the next slot j and ns strings in ss (sl characters); cj, cs, csl: the end of the last whole row.
-  var j = ${VALUES}, ss = [], ns = 0, sl = 0, cj = ${VALUES}, cs = 0, csl = 0, rows = 0, last = "";
+  // Output: the next slot j and the strings so far, back to back, in out; cj and cs: the end of the
+  // last whole row. Appending to a string QuickJS holds once grows it in place: far cheaper than
+  // gathering pieces in an array and joining them.
+  var j = ${VALUES}, out = "", cj = ${VALUES}, cs = 0, rows = 0, last = "";
   var loaded = false, handlers = [], policies = [], timers = new MapOf(), nextTimer = 0;
   // The streams this script created: their generated column readers (rowEncoderSource), by id.
   var schemas = new MapOf();
   // Per-connection state of the script (connectionState) and the Connection records, by uid.
   var stores = [], conns = new MapOf(), lastUid = "";
 
-  function reset() { j = ${VALUES}; ns = 0; sl = 0; cj = ${VALUES}; cs = 0; csl = 0; rows = 0; }
-  function rollback() { j = cj; ns = cs; sl = csl; }
+  function reset() { j = ${VALUES}; out = ""; cj = ${VALUES}; cs = 0; rows = 0; }
+  function rollback() { j = cj; if (out.length !== cs) out = out.substring(0, cs); }
 
   function begin(s) {
     if (f[${SLOT.fresh}] === 1) reset();
@@ -76,11 +78,7 @@ export function shimSource(file: string): string {
   }
 
   function hand() {
-    var s = "";
-    if (ns > 0) {
-      if (ss.length !== ns) ss.length = ns;
-      s = ss.join("");
-    }
+    var s = out;
     f[${SLOT.end}] = j; f[${SLOT.resultLength}] = s.length; last = s;
     reset();
     return s;
@@ -93,7 +91,7 @@ export function shimSource(file: string): string {
     var oom = e instanceof InternalErr && e.message === "out of memory";
     var m = oom ? "" : describe(e);
     f[${SLOT.status}] = oom ? ${STATUS_OUT_OF_MEMORY} : ${STATUS_THREW}; f[${SLOT.messageLength}] = m.length;
-    ss[ns++] = m;
+    out += m;
   }
 
   var MARK = ${JSON.stringify(`(${file}:`)};
@@ -199,7 +197,7 @@ ${readers()}
 
   // ---- Writing output: rows, a policy's record ----
 
-  function putString(s) { f[j++] = s.length; ss[ns++] = s; sl += s.length; }
+  function putString(s) { f[j++] = s.length; out += s; }
 
   function putValue(v, d) {
     switch (typeof v) {
@@ -227,7 +225,7 @@ ${readers()}
             var x = v[key];
             putString(key);
             if (typeof x === "number") { f[j++] = ${TAG.number}; f[j++] = x; }
-            else if (typeof x === "string") { f[j++] = ${TAG.string}; f[j++] = x.length; ss[ns++] = x; sl += x.length; }
+            else if (typeof x === "string") { f[j++] = ${TAG.string}; f[j++] = x.length; out += x; }
             else putValue(x, d + 1);
           }
           f[j++] = ${END};
@@ -238,16 +236,18 @@ ${readers()}
   }
 
   // A row of a stream this script created: its columns' values, written by the stream's encoder
-  // (rowEncoderSource), which keeps the output position in \`io\` while it runs and hands values other
-  // than strings, numbers and undefined back to putValue.
+  // (rowEncoderSource), which keeps the slot position in \`io\` while it runs, gathers the row's
+  // strings in a string of its own, and hands values other than strings, numbers and undefined back
+  // to putValue (the row's strings so far first, to keep their order).
   var io = {
-    j: 0, ns: 0, sl: 0, ss: ss,
-    put: function (v) { j = io.j; ns = io.ns; sl = io.sl; putValue(v, 1); io.j = j; io.ns = ns; io.sl = sl; }
+    j: 0,
+    put: function (v, rowStrings) { out += rowStrings; j = io.j; putValue(v, 1); io.j = j; }
   };
   function putColumns(schema, rec) {
-    io.j = j; io.ns = ns; io.sl = sl;
-    schema.encode(rec, f, io);
-    j = io.j; ns = io.ns; sl = io.sl;
+    io.j = j;
+    var strings = schema.encode(rec, f, io);
+    j = io.j;
+    out += strings;
   }
 
   // A row is committed whole or not at all; batches leave every ${CHUNK_ROWS} rows or when the lane fills.
@@ -268,8 +268,8 @@ ${readers()}
       rollback();
       throw e;
     }
-    cj = j; cs = ns; csl = sl;
-    if (++rows >= ${CHUNK_ROWS} || j > ${SOFT_SLOTS} || sl > ${SOFT_CHARS}) flush();
+    cj = j; cs = out.length;
+    if (++rows >= ${CHUNK_ROWS} || j > ${SOFT_SLOTS} || out.length > ${SOFT_CHARS}) flush();
   }
 
   // ---- The nsm module ----
@@ -457,7 +457,8 @@ ${readers()}
 
 /**
  * The VM half of a RowSchema (sandbox-lane.ts): an object whose encode(rec, f, io) writes the row
- * into the lane: the schema's mark, then each column read as the runtime reads it (the flattened
+ * into the lane and returns its strings: the schema's mark, then each column read as the runtime
+ * reads it (the flattened
  * name "id.orig_h" first, then the nested path) and tagged as putValue would, in straight-line code
  * because QuickJS interprets every step: a numeric column tests for a number first, a record that
  * several columns read from (id) is looked up once. Compiled by the host with the stream's columns;
@@ -475,22 +476,23 @@ export function rowEncoderSource(index: number, columns: readonly (readonly [nam
     } else {
       read = columnRead(name);
     }
-    const string = `typeof v === "string") { f[j++] = ${TAG.string}; f[j++] = v.length; ss[n++] = v; c += v.length; }`;
+    const string = `typeof v === "string") { f[j++] = ${TAG.string}; f[j++] = v.length; o += v; }`;
     const number = `typeof v === "number") { f[j++] = ${TAG.number}; f[j++] = v; }`;
     const [first, second] = NUMERIC.test(type) ? [number, string] : [string, number];
     return `v = ${read};
     if (${first}
     else if (${second}
     else if (v === undefined) f[j++] = ${TAG.undefined};
-    else { io.j = j; io.ns = n; io.sl += c; c = 0; io.put(v); j = io.j; n = io.ns; }`;
+    else { io.j = j; io.put(v, o); o = ""; j = io.j; }`;
   });
   const lookups = [...parents].map(([key, v]) => `var ${v} = r${member(key)};\n    if (${v} === null || typeof ${v} !== "object") ${v} = undefined;`);
   return `({ encode: function (r, f, io) {
-    var j = io.j, n = io.ns, ss = io.ss, c = 0, v, t;
+    var j = io.j, o = "", v, t;
     ${lookups.join("\n    ")}
     f[j++] = ${-1 - index};
     ${reads.join("\n    ")}
-    io.j = j; io.ns = n; io.sl += c;
+    io.j = j;
+    return o;
   } })`;
 }
 
