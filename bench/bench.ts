@@ -110,7 +110,7 @@ async function throughputBench(): Promise<void> {
   await dnsBench(ROOT, args.out!, Math.max(1000, Math.round(packets / 5)), seed);
   const sandbox = await measureSandboxEvents(100_000);
   console.log("");
-  console.log("sandboxed script, connection_state_remove events:");
+  console.log("sandboxed script, connection_state_remove events (best of 3 runs):");
   console.log(`  writing one row per event    ${Math.round(sandbox.eventsPerSecond).toLocaleString("en")} events/s`);
   console.log(`  writing nothing               ${Math.round(sandbox.noRowEventsPerSecond).toLocaleString("en")} events/s`);
   console.log(`  loaded, subscribed to nothing ${sandbox.idleNsPerEvent.toFixed(1)} ns per event`);

@@ -86,7 +86,10 @@ async function host(source: string, s: ScriptServices): Promise<SandboxHost> {
   return h;
 }
 
-/** events/s of `events` connection_state_remove events into `source`'s handler, each connection forgotten after. */
+/**
+ * events/s of `events` connection_state_remove events into `source`'s handler, each connection
+ * forgotten after: the best of three runs, after a warm-up.
+ */
 async function eventsPerSecond(source: string, records: ConnectionRecord[], events: number, onWrite: (rec: LogRecord) => void): Promise<number> {
   const h = await host(source, services(onWrite));
   const ref = h.handlers[0];
@@ -102,7 +105,8 @@ async function eventsPerSecond(source: string, records: ConnectionRecord[], even
     return (performance.now() - t0) / 1000;
   };
   run(Math.min(20_000, events));
-  const seconds = run(events);
+  // Best of three, as the floor is: the figure is the sandbox's cost, not whatever else ran then.
+  const seconds = Math.min(run(events), run(events), run(events));
   h.dispose();
   return Math.round(events / seconds);
 }
