@@ -119,7 +119,7 @@ export class SandboxHost implements ScriptHost {
   private result = "";
   /** The streams the script created, by the index their rows carry; and the latest by id. */
   private readonly schemas: RowSchema[] = [];
-  private readonly schemaOf = new Map<string, { schema: RowSchema; columns: [name: string, type: string][] }>();
+  private readonly schemaOf = new Map<string, RowSchema>();
 
   constructor(
     readonly path: string,
@@ -430,10 +430,10 @@ export class SandboxHost implements ScriptHost {
   }
 
   /** A stream the script created (or extended): the schema its rows cross by, and its VM encoder. */
-  private schema(id: string, columns: [name: string, type: string][]): QuickJSHandle {
-    const schema = new RowSchema(id, columns.map(([name]) => name));
-    this.schemaOf.set(id, { schema, columns });
-    const handle = this.context.unwrapResult(this.context.evalCode(rowEncoderSource(this.schemas.length, columns), "nsm:stream"));
+  private schema(id: string, columns: (readonly [name: string, type: string])[]): QuickJSHandle {
+    const schema = new RowSchema(id, columns);
+    this.schemaOf.set(id, schema);
+    const handle = this.context.unwrapResult(this.context.evalCode(rowEncoderSource(this.schemas.length, schema), "nsm:stream"));
     this.schemas.push(schema);
     return handle;
   }
@@ -469,7 +469,7 @@ export class SandboxHost implements ScriptHost {
         const [id, columns] = args(h);
         s.extend(path, id as string, columns as ColumnTypes);
         const known = this.schemaOf.get(id as string);
-        if (known) return this.schema(known.schema.id, [...known.columns, ...Object.entries(expandColumns(columns as ColumnTypes))]);
+        if (known) return this.schema(known.id, [...known.columns, ...Object.entries(expandColumns(columns as ColumnTypes))]);
       },
       schedule: (delay, index) => s.schedule(path, ctx.getNumber(delay), ctx.getNumber(index)),
       option: (h) => {

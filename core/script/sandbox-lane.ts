@@ -264,28 +264,54 @@ function corrupt(): Error {
 }
 
 /**
- * A stream the script created: its rows cross as values in column order (the VM reads each column
- * the way the runtime does, flattened name first, then the nested path) and become records here,
- * nested by the dots in the names ({ id: { orig_h } }), unset columns left out.
+ * A stream the script created: its rows cross in column order (the VM reads each column the way the
+ * runtime does, flattened name first, then the nested path) and become records here, nested by the
+ * dots in the names ({ id: { orig_h } }), unset columns left out. A row is its mark, then bit masks
+ * (MASK_BITS columns a slot) of the columns that cross as tagged values; every other column holds
+ * what its type leads one to expect with no tag: a number column its number, a string column its
+ * string's length. Other types always cross tagged.
  */
 export class RowSchema {
   private readonly setters: ((rec: LogRecord, v: unknown) => void)[];
+  private readonly kinds: ColumnKind[];
+  readonly maskSlots: number;
 
   constructor(
     readonly id: string,
-    readonly names: readonly string[],
+    readonly columns: readonly (readonly [name: string, type: string])[],
   ) {
-    this.setters = names.map(setterFor);
+    this.setters = columns.map(([name]) => setterFor(name));
+    this.kinds = columns.map(([, type]) => columnKind(type));
+    this.maskSlots = Math.ceil(columns.length / MASK_BITS);
   }
 
   read(r: LaneReader): LogRecord {
     const rec: LogRecord = {};
+    const f = r.f;
+    const masks = r.k;
+    r.k += this.maskSlots;
     for (let i = 0; i < this.setters.length; i++) {
-      const v = r.value(1);
+      const tagged = (f[masks + Math.floor(i / MASK_BITS)] >> i % MASK_BITS) & 1;
+      const v = tagged || this.kinds[i] === ColumnKind.Tagged ? r.value(1) : this.kinds[i] === ColumnKind.Number ? f[r.k++] : r.string();
       if (v !== undefined) this.setters[i](rec, v);
     }
     return rec;
   }
+}
+
+/** Columns per mask slot: the bits a 32-bit integer holds without its sign. */
+export const MASK_BITS = 30;
+
+export const enum ColumnKind {
+  Number,
+  String,
+  Tagged,
+}
+
+export function columnKind(type: string): ColumnKind {
+  if (/^(time|interval|double|count|int|port)$/.test(type)) return ColumnKind.Number;
+  if (/^(string|enum|addr|subnet)$/.test(type)) return ColumnKind.String;
+  return ColumnKind.Tagged;
 }
 
 function put(o: LogRecord, key: string, v: unknown): void {

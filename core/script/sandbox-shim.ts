@@ -4,7 +4,9 @@
 // batches, and the lock-down that takes eval and the Function constructors away. It is plain ES5-ish
 // code because QuickJS interprets it: no closures or objects per value where a loop does.
 import { EVENTS, type ArgKind } from "./events.ts";
-import { CONN, CONN_BIT, END, LANE_SLOTS, MAX_DEPTH, SLOT, STATUS_OUT_OF_MEMORY, STATUS_THREW, TAG, VALUES } from "./sandbox-lane.ts";
+import {
+  CONN, CONN_BIT, ColumnKind, END, LANE_SLOTS, MASK_BITS, MAX_DEPTH, SLOT, STATUS_OUT_OF_MEMORY, STATUS_THREW, TAG, VALUES, columnKind, type RowSchema,
+} from "./sandbox-lane.ts";
 
 /** Rows handed over per batch at most, so a handler writing a million rows keeps host memory flat. */
 export const CHUNK_ROWS = 1000;
@@ -457,16 +459,15 @@ ${readers()}
 
 /**
  * The VM half of a RowSchema (sandbox-lane.ts): an object whose encode(rec, f, io) writes the row
- * into the lane and returns its strings: the schema's mark, then each column read as the runtime
- * reads it (the flattened
- * name "id.orig_h" first, then the nested path) and tagged as putValue would, in straight-line code
- * because QuickJS interprets every step: a numeric column tests for a number first, a record that
- * several columns read from (id) is looked up once. Compiled by the host with the stream's columns;
- * names enter the code only as JSON string literals.
+ * into the lane and returns its strings: the schema's mark, its masks, then each column read as the
+ * runtime reads it (the flattened name "id.orig_h" first, then the nested path), untagged when it
+ * holds its type's kind of value and tagged (its mask bit set) otherwise. Straight-line code, because
+ * QuickJS interprets every step; a record several columns read from (id) is looked up once. Compiled
+ * by the host with the stream's columns; names enter the code only as JSON string literals.
  */
-export function rowEncoderSource(index: number, columns: readonly (readonly [name: string, type: string])[]): string {
+export function rowEncoderSource(index: number, schema: RowSchema): string {
   const parents = new Map<string, string>();
-  const reads = columns.map(([name, type]) => {
+  const reads = schema.columns.map(([name, type], i) => {
     const parts = name.split(".");
     let read: string;
     if (parts.length === 2) {
@@ -476,27 +477,36 @@ export function rowEncoderSource(index: number, columns: readonly (readonly [nam
     } else {
       read = columnRead(name);
     }
-    const string = `typeof v === "string") { f[j++] = ${TAG.string}; f[j++] = v.length; o += v; }`;
-    const number = `typeof v === "number") { f[j++] = ${TAG.number}; f[j++] = v; }`;
-    const [first, second] = NUMERIC.test(type) ? [number, string] : [string, number];
-    return `v = ${read};
-    if (${first}
-    else if (${second}
-    else if (v === undefined) f[j++] = ${TAG.undefined};
+    const mark = `m${Math.floor(i / MASK_BITS)} |= ${1 << i % MASK_BITS};`;
+    const tagged = `${mark}
+    if (v === undefined) f[j++] = ${TAG.undefined};
+    else if (typeof v === "number") { f[j++] = ${TAG.number}; f[j++] = v; }
+    else if (typeof v === "string") { f[j++] = ${TAG.string}; f[j++] = v.length; o += v; }
     else { io.j = j; io.put(v, o); o = ""; j = io.j; }`;
+    switch (columnKind(type)) {
+      case ColumnKind.Number:
+        return `v = ${read};\n    if (typeof v === "number") f[j++] = v;\n    else { ${tagged} }`;
+      case ColumnKind.String:
+        return `v = ${read};\n    if (typeof v === "string") { f[j++] = v.length; o += v; }\n    else { ${tagged} }`;
+      default:
+        return `v = ${read};\n    ${tagged}`;
+    }
   });
+  const masks = Array.from({ length: schema.maskSlots }, (_, m) => `m${m}`);
   const lookups = [...parents].map(([key, v]) => `var ${v} = r${member(key)};\n    if (${v} === null || typeof ${v} !== "object") ${v} = undefined;`);
   return `({ encode: function (r, f, io) {
-    var j = io.j, o = "", v, t;
+    var j = io.j, o = "", v, t, at;
+    ${masks.length ? `var ${masks.map((m) => `${m} = 0`).join(", ")};` : ""}
     ${lookups.join("\n    ")}
     f[j++] = ${-1 - index};
+    at = j;
+    j += ${masks.length};
     ${reads.join("\n    ")}
+    ${masks.map((m, k) => `f[at + ${k}] = ${m};`).join(" ")}
     io.j = j;
     return o;
   } })`;
 }
-
-const NUMERIC = /^(time|interval|double|count|int|port)$/;
 
 /** A column of any depth: the flattened name, else the path through nested records. */
 function columnRead(name: string): string {

@@ -193,6 +193,30 @@ describe("sandbox: log streams", () => {
     ]);
   });
 
+  it("hands over rows of many columns, each value as it was, whether or not it has its column's type", async () => {
+    // 70 columns: three mask slots; each column gets a value of its type, another type, or none.
+    const types = ["count", "string", "bool", "time", "set[string]", "addr", "double"];
+    const columns = Object.fromEntries(Array.from({ length: 70 }, (_, i) => [`c${i}`, types[i % types.length]]));
+    const values = [7, "text", true, 1.5, ["a", "b"], "10.0.0.1", -0.25, "oops", 12, undefined, false, { x: 1 }];
+    const { host, services } = await sandbox(`
+      import { on, Log } from "nsm";
+      Log.createStream("Wide::LOG", { path: "wide", columns: ${JSON.stringify(columns)} });
+      const values = ${JSON.stringify(values).replace("null", "undefined")};
+      on("connection_state_remove", () => {
+        const row = {};
+        for (let i = 0; i < 70; i++) row["c" + i] = values[(i * 5) % values.length];
+        Log.write("Wide::LOG", row);
+      });
+    `);
+    host.invoke(ref(host, "connection_state_remove"), [connection()]);
+    const expected: Record<string, unknown> = {};
+    for (let i = 0; i < 70; i++) {
+      const v = values[(i * 5) % values.length];
+      if (v !== undefined) expected[`c${i}`] = v;
+    }
+    expect(services.rows).toEqual([{ id: "Wide::LOG", rec: expected }]);
+  });
+
   it("passes records for streams it did not create as written, every kind of value included", async () => {
     const { host, services } = await sandbox(`
       import { on, Log } from "nsm";
