@@ -39,6 +39,8 @@ export class TimerQueue<T> {
   private readonly runs: Run<T>[] = [];
   private nextSeq = 0;
   private live = 0;
+  /** No timer is due before this (it may be earlier than the next one, after a cancel): most calls stop here. */
+  private notBefore = Infinity;
 
   /** Timers pending. */
   get size(): number {
@@ -53,6 +55,7 @@ export class TimerQueue<T> {
   add(due: number, target: T, kind: number, gen = 0): Timer<T> {
     const t: Timer<T> = { due, seq: this.nextSeq++, target, kind, gen, index: -1, live: true };
     this.live++;
+    if (due < this.notBefore) this.notBefore = due;
     const run = kind >= 0 && kind < RUN_KINDS ? (this.runs[kind] ??= { items: [], head: 0 }) : undefined;
     if (run !== undefined && (run.items.length === run.head || run.items[run.items.length - 1]!.due <= due)) {
       run.items.push(t);
@@ -66,6 +69,7 @@ export class TimerQueue<T> {
 
   /** The earliest timer due at or before `now`, removed from the queue; undefined when none is due. */
   popDue(now: number): Timer<T> | undefined {
+    if (now < this.notBefore) return undefined;
     let best: Timer<T> | undefined = this.heap.length > 0 ? this.heap[0] : undefined;
     let bestRun: Run<T> | undefined;
     for (const run of this.runs) {
@@ -76,7 +80,10 @@ export class TimerQueue<T> {
         bestRun = run;
       }
     }
-    if (best === undefined || best.due > now) return undefined;
+    if (best === undefined || best.due > now) {
+      this.notBefore = best === undefined ? Infinity : best.due;
+      return undefined;
+    }
     if (bestRun !== undefined) {
       bestRun.items[bestRun.head++] = undefined;
       this.compact(bestRun);
