@@ -7,6 +7,7 @@
 // more than DHCP::max_tracked_transactions are open (the oldest goes first, with the weird
 // DHCP_max_tracked_transactions_exceeded); and at the end of input for whatever is left.
 import { on, Log, option, schedule, networkTime, Reporter, type Connection, type DhcpInfo, type DhcpMsg, type DhcpOptions } from "nsm";
+import { isBinary, loggable } from "./byte-strings.ts";
 
 Log.createStream("DHCP::LOG", {
   path: "dhcp",
@@ -163,8 +164,6 @@ on("dhcp_message", aggregate, { priority: -5 });
 
 // ---- Writing -----------------------------------------------------------------------------------
 
-const NON_ASCII = /[^\x00-\x7f]/;
-
 /**
  * Writes the row. Byte strings that are not plain ASCII (host names, messages, a policy's relay
  * agent ids) go as bytes, on a copy, so the writer escapes them as Zeek does.
@@ -172,9 +171,9 @@ const NON_ASCII = /[^\x00-\x7f]/;
 function write(info: DhcpInfo): void {
   let row: Record<string, unknown> = info;
   for (const [column, value] of Object.entries(info)) {
-    if (typeof value !== "string" || !NON_ASCII.test(value)) continue;
+    if (typeof value !== "string" || !isBinary(value)) continue;
     if (row === info) row = { ...info };
-    row[column] = Uint8Array.from(value, (ch) => ch.charCodeAt(0));
+    row[column] = loggable(value);
   }
   Log.write("DHCP::LOG", row);
 }

@@ -5,6 +5,7 @@
 // multicast address (mDNS, LLMNR) are logged one by one: their replies come on other flows.
 // Each reply record adds its summary to `answers` (the per-type rendering below, Zeek's).
 import { on, Log, option, networkTime, type Connection, type DnsAnswer, type DnsInfo, type DnsMsg } from "nsm";
+import { isBinary, loggable } from "./byte-strings.ts";
 
 declare module "nsm" {
   interface Connection {
@@ -394,29 +395,21 @@ on(
 
 // ---- Writing -----------------------------------------------------------------------------------
 
-const NON_ASCII = /[^\x00-\x7f]/;
-
-/** A byte string (one char per byte) as the bytes it stands for, so the writer escapes them as Zeek does. */
-function raw(s: string): string | Uint8Array {
-  return NON_ASCII.test(s) ? Uint8Array.from(s, (ch) => ch.charCodeAt(0)) : s;
-}
-
-const nonAscii = (s: string | undefined) => s !== undefined && NON_ASCII.test(s);
-const anyNonAscii = (strings: string[] | undefined) => strings !== undefined && strings.some(nonAscii);
+const anyBinary = (strings: string[] | undefined) => strings !== undefined && strings.some(isBinary);
 
 /** Writes the row; names and answers that are not plain ASCII go as bytes (on a copy: rare). */
 function write(info: DnsInfo): void {
-  const plain = !nonAscii(info.query) && !nonAscii(info.original_query);
-  if (plain && !anyNonAscii(info.answers) && !anyNonAscii(info.auth) && !anyNonAscii(info.addl)) {
+  const plain = !isBinary(info.query) && !isBinary(info.original_query);
+  if (plain && !anyBinary(info.answers) && !anyBinary(info.auth) && !anyBinary(info.addl)) {
     Log.write("DNS::LOG", info);
     return;
   }
   const row: Record<string, unknown> = { ...info };
-  if (info.query !== undefined) row.query = raw(info.query);
-  if (info.original_query !== undefined) row.original_query = raw(info.original_query);
-  if (info.answers !== undefined) row.answers = info.answers.map(raw);
-  if (info.auth !== undefined) row.auth = info.auth.map(raw);
-  if (info.addl !== undefined) row.addl = info.addl.map(raw);
+  row.query = loggable(info.query);
+  row.original_query = loggable(info.original_query);
+  if (info.answers !== undefined) row.answers = info.answers.map(loggable);
+  if (info.auth !== undefined) row.auth = info.auth.map(loggable);
+  if (info.addl !== undefined) row.addl = info.addl.map(loggable);
   Log.write("DNS::LOG", row);
 }
 

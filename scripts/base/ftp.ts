@@ -9,6 +9,7 @@ import { on, option, Log, Reporter, networkTime, type Connection, type FtpInfo, 
 import { addPendingCmd, getPendingCmd, removePendingCmd } from "./ftp/commands.ts";
 import { buildPathCompressed, extractLastCount, extractPath } from "./ftp/paths.ts";
 import { parseEftpPort, parseFtpEpsv, parseFtpPasv, parseFtpPort, type FtpPort } from "./ftp/ports.ts";
+import { loggable } from "./byte-strings.ts";
 
 const loggedCommands = new Set(option("FTP::logged_commands", ["APPE", "DELE", "RETR", "STOR", "STOU", "ACCT", "PORT", "PASV", "EPRT", "EPSV"]));
 const guestIds = new Set(option("FTP::guest_ids", ["anonymous", "ftp", "ftpuser", "guest"]));
@@ -112,26 +113,19 @@ function ftpMessage(c: Connection, s: FtpInfo): void {
   delete s.fuid;
 }
 
-const NON_ASCII = /[^\x00-\x7f]/;
-
-/** A byte string for the log: as bytes when it is not ASCII, so each byte is written (escaped) as it was. */
-function bytes(v: string | undefined): string | Uint8Array | undefined {
-  return v !== undefined && NON_ASCII.test(v) ? Uint8Array.from(v, (ch) => ch.charCodeAt(0)) : v;
-}
-
 function write(s: FtpInfo): void {
   Log.write("FTP::LOG", {
     ts: s.ts,
     uid: s.uid,
     id: s.id,
-    user: bytes(s.user),
-    password: bytes(s.password),
-    command: bytes(s.command),
-    arg: bytes(s.arg),
+    user: loggable(s.user),
+    password: loggable(s.password),
+    command: loggable(s.command),
+    arg: loggable(s.arg),
     mime_type: s.mime_type,
     file_size: s.file_size,
     reply_code: s.reply_code,
-    reply_msg: bytes(s.reply_msg),
+    reply_msg: loggable(s.reply_msg),
     data_channel: s.data_channel,
     fuid: s.fuid,
   });

@@ -4,6 +4,7 @@
 // agent's responses said about itself (sysDescr, and sysUpTime turned into the time it came up).
 // The row is written when the connection goes.
 import { on, Log, networkTime, type Connection, type SnmpHeader, type SnmpInfo } from "nsm";
+import { loggable } from "./byte-strings.ts";
 
 Log.createStream("SNMP::LOG", {
   path: "snmp",
@@ -85,15 +86,8 @@ on("snmp_unknown_pdu", (c, _is_orig, h) => void session(c, h), PRIORITY);
 on("snmp_unknown_scoped_pdu", (c, _is_orig, h) => void session(c, h), PRIORITY);
 on("snmp_encrypted_pdu", (c, _is_orig, h) => void session(c, h), PRIORITY);
 
-const NON_ASCII = /[^\x00-\x7f]/;
-
-/** A byte string for the log: as bytes when it is not ASCII, so each byte is written (escaped) as it was. */
-function bytes(s: string | undefined): string | Uint8Array | undefined {
-  return s !== undefined && NON_ASCII.test(s) ? Uint8Array.from(s, (ch) => ch.charCodeAt(0)) : s;
-}
-
 on("connection_state_remove", (c) => {
   const s = c.snmp;
   if (s === undefined) return;
-  Log.write("SNMP::LOG", { ...s, community: bytes(s.community), display_string: bytes(s.display_string) });
+  Log.write("SNMP::LOG", { ...s, community: loggable(s.community), display_string: loggable(s.display_string) });
 });

@@ -3,6 +3,7 @@
 // asked, what was set, what the agent answered, what a trap carried. An encrypted v3 PDU (authPriv)
 // gets a row too, with no bindings: that there was one is itself worth seeing.
 import { on, Log, networkTime, type Connection, type SnmpBinding, type SnmpHeader, type SnmpObjectValue } from "nsm";
+import { loggable } from "../../base/byte-strings.ts";
 
 Log.createStream("SNMP::VARBINDS", {
   path: "snmp_varbinds",
@@ -47,13 +48,6 @@ function communityOf(h: SnmpHeader): string | undefined {
   return h.v1?.community ?? h.v2?.community ?? h.v3?.user_security_parameters?.UserName;
 }
 
-const NON_ASCII = /[^\x00-\x7f]/;
-
-/** A byte string for the log: as bytes when it is not ASCII, so each byte is written (escaped) as it was. */
-function bytes(s: string | undefined): string | Uint8Array | undefined {
-  return s !== undefined && NON_ASCII.test(s) ? Uint8Array.from(s, (ch) => ch.charCodeAt(0)) : s;
-}
-
 interface Pdu {
   request_id?: number;
   error_status?: number;
@@ -70,7 +64,7 @@ function write(c: Connection, isOrig: boolean, h: SnmpHeader, pdu: string, p: Pd
     id: c.id,
     is_orig: isOrig,
     version: VERSIONS[h.version] ?? "unknown",
-    community: bytes(communityOf(h)),
+    community: loggable(communityOf(h)),
     pdu,
     request_id: p.request_id,
     error_status: p.error_status,
@@ -78,7 +72,7 @@ function write(c: Connection, isOrig: boolean, h: SnmpHeader, pdu: string, p: Pd
     enterprise: p.enterprise,
     oids: bindings.map((b) => b.oid),
     types: bindings.map((b) => typeName(b.value.tag)),
-    values: bindings.map((b) => bytes(valueText(b.value))),
+    values: bindings.map((b) => loggable(valueText(b.value))),
   });
 }
 
