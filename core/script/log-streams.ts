@@ -7,6 +7,7 @@ import { nextRotation, renameRotated } from "../../logs/rotation.ts";
 import { openLogWriter, type LogWriter, type WriterOptions } from "../../logs/writer.ts";
 import type { Column, LogValue, ZeekType } from "../../logs/schema.ts";
 import type { ColumnTypes, LogRecord, ScriptHost } from "./host.ts";
+import { columnSource } from "./column-source.ts";
 
 export interface PolicyRef {
   host: ScriptHost;
@@ -82,35 +83,20 @@ function checkSource(type: string): string {
 }
 
 /**
- * A flattened column ("id.orig_h") read from a flat or a nested record, as an expression on `rec`:
- * the flattened name first, then the path through nested objects.
- */
-function readSource(name: string): string {
-  const key = JSON.stringify(name);
-  const parts = name.split(".");
-  if (parts.length === 1) return `rec[${key}]`;
-  let walk = `t[${JSON.stringify(parts[parts.length - 1])}]`;
-  for (let i = parts.length - 2; i >= 0; i--) {
-    walk = `(t = ${i === 0 ? "rec" : "t"}[${JSON.stringify(parts[i])}], t !== null && typeof t === "object" ? ${walk} : undefined)`;
-  }
-  return `(${key} in rec ? rec[${key}] : ${walk})`;
-}
-
-/**
  * Reads and checks every column of a row in one generated function: a row is read for every line of
  * every log, and straight-line code does it without calls per column. Column names enter the code
  * only as JSON string literals.
  */
 function rowReader(columns: readonly Column[]): RowReader {
   const body = columns.map(
-    (c, i) => `v = ${readSource(c.name)};\n  if (v !== undefined && v !== null && !${checkSource(c.type)}) return ${i};\n  row[${i}] = v;`,
+    (c, i) => `v = ${columnSource(c.name, "rec")};\n  if (v !== undefined && v !== null && !${checkSource(c.type)}) return ${i};\n  row[${i}] = v;`,
   );
   return new Function("rec", `const row = new Array(${columns.length});\n  let v, t;\n  ${body.join("\n  ")}\n  return row;`) as RowReader;
 }
 
 /** The value the row reader found in a column, for the message about a wrong one (rare: compiled each time). */
 function columnValue(rec: LogRecord, name: string): unknown {
-  return (new Function("rec", `let t;\n  return ${readSource(name)};`) as (r: LogRecord) => unknown)(rec);
+  return (new Function("rec", `let t;\n  return ${columnSource(name, "rec")};`) as (r: LogRecord) => unknown)(rec);
 }
 
 function describe(v: unknown): string {

@@ -59,7 +59,7 @@ export const CONN = {
   start: 11, duration: 12, ipProto: 13, vlan: 14, innerVlan: 15,
   slots: 16,
 } as const;
-export const CONN_BIT = { origL2: 1, respL2: 2, vlan: 4, innerVlan: 8, conn: 16, tunnel: 64 } as const;
+export const CONN_BIT = { origL2: 1, respL2: 2, vlan: 4, innerVlan: 8, conn: 16, tunnel: 32 } as const;
 
 const LATIN1_CHUNK = 8192;
 

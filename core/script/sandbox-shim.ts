@@ -4,6 +4,7 @@
 // batches, and the lock-down that takes eval and the Function constructors away. It is plain ES5-ish
 // code because QuickJS interprets it: no closures or objects per value where a loop does.
 import { EVENTS, type ArgKind } from "./events.ts";
+import { columnSource, member } from "./column-source.ts";
 import {
   CONN, CONN_BIT, ColumnKind, END, LANE_SLOTS, MASK_BITS, MAX_DEPTH, SLOT, STATUS_OUT_OF_MEMORY, STATUS_THREW, TAG, VALUES, columnKind, type RowSchema,
 } from "./sandbox-lane.ts";
@@ -55,13 +56,14 @@ export function shimSource(file: string): string {
   // Input: the call's string S, read from slot k and character p.
   var S = "", k = ${VALUES}, p = 0, now = 0;
   // Output: the next slot j and the strings so far, back to back, in out; cj and cs: the end of the
-  // last whole row. Appending to a string QuickJS holds once grows it in place: far cheaper than
-  // gathering pieces in an array and joining them.
+  // last whole row. QuickJS grows a string that only one variable holds in place when it is appended
+  // to: far cheaper than gathering the pieces in an array and joining them.
   var j = ${VALUES}, out = "", cj = ${VALUES}, cs = 0, rows = 0, last = "";
   var loaded = false, handlers = [], policies = [], timers = new MapOf(), nextTimer = 0;
   // The streams this script created: their generated column readers (rowEncoderSource), by id.
   var schemas = new MapOf();
-  // Per-connection state of the script (connectionState) and the Connection records, by uid.
+  // Per-connection state of the script (connectionState) and the Connection records, by uid;
+  // lastUid: the connection of the event being handled.
   var stores = [], conns = new MapOf(), lastUid = "";
 
   function reset() { j = ${VALUES}; out = ""; cj = ${VALUES}; cs = 0; rows = 0; }
@@ -475,7 +477,7 @@ export function rowEncoderSource(index: number, schema: RowSchema): string {
       if (parent === undefined) parents.set(parts[0], (parent = `p${parents.size}`));
       read = `${JSON.stringify(name)} in r ? r[${JSON.stringify(name)}] : ${parent} !== undefined ? ${parent}${member(parts[1])} : undefined`;
     } else {
-      read = columnRead(name);
+      read = columnSource(name, "r");
     }
     const mark = `m${Math.floor(i / MASK_BITS)} |= ${1 << i % MASK_BITS};`;
     const tagged = `${mark}
@@ -506,21 +508,4 @@ export function rowEncoderSource(index: number, schema: RowSchema): string {
     io.j = j;
     return o;
   } })`;
-}
-
-/** A column of any depth: the flattened name, else the path through nested records. */
-function columnRead(name: string): string {
-  const key = JSON.stringify(name);
-  const parts = name.split(".");
-  if (parts.length === 1) return `r${member(name)}`;
-  let walk = `t${member(parts[parts.length - 1])}`;
-  for (let i = parts.length - 2; i >= 0; i--) {
-    walk = `(t = ${i === 0 ? "r" : "t"}${member(parts[i])}, t !== null && typeof t === "object" ? ${walk} : undefined)`;
-  }
-  return `${key} in r ? r[${key}] : ${walk}`;
-}
-
-/** `.name` where the name is an identifier (QuickJS compiles it to a faster access than `["name"]`). */
-function member(name: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`;
 }
