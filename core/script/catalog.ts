@@ -50,7 +50,8 @@ function packageRoot(): string {
   }
 }
 
-export const SCRIPTS_DIR = join(packageRoot(), "scripts");
+export const PACKAGE_ROOT = packageRoot();
+export const SCRIPTS_DIR = join(PACKAGE_ROOT, "scripts");
 
 /** A command-line script argument: a bundled policy by name, or a script file of the user's. */
 export function resolveScript(arg: string): ScriptSource {

@@ -2,7 +2,7 @@
 // runtime each). A script that fails to load stops the run with the reason.
 import type { ScriptRuntime } from "./runtime.ts";
 import type { ScriptSource } from "./catalog.ts";
-import { transpileScriptSync } from "./loader.ts";
+import { PRECOMPILED, transpileScriptSync } from "./loader.ts";
 import { NativeHost } from "./native-host.ts";
 import { SandboxHost, loadQuickJs, type SandboxLimits } from "./sandbox-host.ts";
 import type { ScriptHost } from "./host.ts";
@@ -18,7 +18,7 @@ export async function createHost(runtime: ScriptRuntime, source: ScriptSource, s
 export async function loadScripts(runtime: ScriptRuntime, sources: ScriptSource[], sandbox?: SandboxSettings): Promise<ScriptHost[]> {
   const hosts: ScriptHost[] = [];
   for (const source of sources) {
-    const code = transpileScriptSync(source.path);
+    const code = (source.bundled ? PRECOMPILED.code(source.path) : undefined) ?? transpileScriptSync(source.path);
     const host = await createHost(runtime, source, sandbox);
     try {
       runtime.add(host, code);
