@@ -2,7 +2,7 @@
 // and compiles the bundled scripts into dist/scripts.json, with the files each is made of, so that a
 // run starts without transpiling them (core/script/loader.ts checks they are still current).
 import { readdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { build } from "esbuild";
 import TRANSPILE_OPTIONS from "./core/script/transpile-options.json" with { type: "json" };
 
@@ -27,7 +27,7 @@ const entryPoints = ["base", "policy"].flatMap((dir) =>
 const { outputFiles, metafile } = await build({ ...TRANSPILE_OPTIONS, entryPoints, outdir: "dist/scripts", outbase: ".", metafile: true });
 const scripts = {};
 for (const file of outputFiles) {
-  const out = Object.entries(metafile.outputs).find(([path]) => file.path.endsWith(path))[1];
+  const out = Object.entries(metafile.outputs).find(([path]) => resolve(path) === file.path)[1];
   scripts[out.entryPoint] = { code: file.text, inputs: Object.keys(out.inputs) };
 }
 writeFileSync("dist/scripts.json", JSON.stringify({ builtAt, scripts }));

@@ -56,13 +56,10 @@ for (const pa of PORT_ANALYZERS) {
 
 /** One detector per host: it keeps no state of its own. */
 const detectors = new WeakMap<SessionHost, TunnelDetector>();
-let lastDetector: { host: SessionHost; detector: TunnelDetector } | undefined;
 
 function detectorOf(host: SessionHost): TunnelDetector {
-  if (lastDetector?.host === host) return lastDetector.detector;
   let detector = detectors.get(host);
   if (detector === undefined) detectors.set(host, (detector = new TunnelDetector(host)));
-  lastDetector = { host, detector };
   return detector;
 }
 

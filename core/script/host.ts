@@ -16,6 +16,11 @@ export interface HandlerRef {
   index: number;
 }
 
+/** The order of one script's handlers of an event: higher priority first, then as registered. */
+export function handlerOrder(a: HandlerRef, b: HandlerRef): number {
+  return b.priority - a.priority || a.index - b.index;
+}
+
 /** Zeek's get_net_stats, get_conn_stats, get_proc_stats, get_event_stats, get_timer_stats, get_gap_stats; "run" is reading_live_traffic and current_time. */
 export type StatsKind = "net" | "conn" | "proc" | "event" | "timer" | "gap" | "run";
 export type StatsRecord = Record<string, number | boolean | undefined>;

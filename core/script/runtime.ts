@@ -11,7 +11,7 @@ import { TimerQueue } from "../timers.ts";
 import { BadOptionError } from "../errors.ts";
 import { parseOptionValue } from "../options.ts";
 import { EVENTS, type EventName } from "./events.ts";
-import type { ColumnTypes, HandlerRef, LogRecord, OptionValue, ScriptHost, ScriptServices, StatsKind, StatsRecord } from "./host.ts";
+import { handlerOrder, type ColumnTypes, type HandlerRef, type LogRecord, type OptionValue, type ScriptHost, type ScriptServices, type StatsKind, type StatsRecord } from "./host.ts";
 import { connectionOf, connectionRecord } from "./connection-record.ts";
 import { LogStreams } from "./log-streams.ts";
 import type { WriterOptions } from "../../logs/writer.ts";
@@ -174,7 +174,7 @@ export class ScriptRuntime implements ScriptServices, ConnectionEvents {
     for (const ref of host.handlers) {
       const list = this.entries[ref.event];
       list.push({ host, ref, order });
-      list.sort((a, b) => b.ref.priority - a.ref.priority || a.order - b.order || a.ref.index - b.ref.index);
+      list.sort((a, b) => b.ref.priority - a.ref.priority || a.order - b.order || handlerOrder(a.ref, b.ref));
       this.listening[ref.event] = true;
     }
   }

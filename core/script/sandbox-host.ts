@@ -25,7 +25,7 @@ import {
   type QuickJSWASMModule,
 } from "quickjs-emscripten";
 import { isEventName } from "./events.ts";
-import type { ColumnTypes, HandlerRef, LogRecord, OptionValue, ScriptHost, StatsKind, ScriptServices } from "./host.ts";
+import { handlerOrder, type ColumnTypes, type HandlerRef, type LogRecord, type OptionValue, type ScriptHost, type StatsKind, type ScriptServices } from "./host.ts";
 import { expandColumns } from "./log-streams.ts";
 import { SandboxChannel, type VmError } from "./sandbox-channel.ts";
 import { EVENT_ENCODERS, LANE_SLOTS, LaneReader, LaneWriter, RowSchema, SLOT, STATUS_OK, STATUS_OUT_OF_MEMORY, VALUES, readRows } from "./sandbox-lane.ts";
@@ -115,6 +115,8 @@ export class SandboxHost implements ScriptHost {
   private flushing = 0;
   private deadline = 0;
   private timedOut = false;
+  /** The handler after which the VM drops the connection's record (see load). */
+  private lastRemove: HandlerRef | undefined;
   /** The string a policy call returned (its lane holds the record). */
   private result = "";
   /** The streams the script created, by the index their rows carry; and the latest by id. */
@@ -155,6 +157,9 @@ export class SandboxHost implements ScriptHost {
         main.dispose();
       }
       if (reason !== undefined) throw new Error(`${this.path}: its top level ${this.lines.locate(reason)}`);
+      // The handler that gets a connection's last event: the one the runtime calls last of this
+      // script's connection_state_remove handlers.
+      this.lastRemove = this.handlers.filter((h) => h.event === "connection_state_remove").sort(handlerOrder).at(-1);
     } catch (e) {
       this.dispose();
       throw e;
@@ -164,7 +169,7 @@ export class SandboxHost implements ScriptHost {
   invoke(ref: HandlerRef, args: readonly unknown[]): void {
     if (!this.usable()) return;
     const w = this.begin(ref.index);
-    const last = ref === this.lastOfConnection();
+    const last = ref === this.lastRemove;
     w.f[SLOT.last] = last ? 1 : 0;
     try {
       EVENT_ENCODERS[ref.event](w, args);
@@ -177,24 +182,6 @@ export class SandboxHost implements ScriptHost {
     // The VM dropped the record after the handler (unless the call was stopped midway, when the
     // usual forgetConnection still tells it).
     else if (last) this.writer.sent.delete((args[0] as ConnectionRecord).uid);
-  }
-
-  private lastRemove: HandlerRef | null | undefined;
-
-  /**
-   * The handler that gets a connection's last event: of this script's connection_state_remove
-   * handlers, the one the runtime calls last (lowest priority, then the one added last).
-   */
-  private lastOfConnection(): HandlerRef | null {
-    if (this.lastRemove === undefined) {
-      this.lastRemove = null;
-      for (const h of this.handlers) {
-        if (h.event !== "connection_state_remove") continue;
-        const l = this.lastRemove;
-        if (l === null || h.priority < l.priority || (h.priority === l.priority && h.index > l.index)) this.lastRemove = h;
-      }
-    }
-    return this.lastRemove;
   }
 
   runTimer(timerIndex: number): void {

@@ -292,7 +292,8 @@ export class RowSchema {
     r.k += this.maskSlots;
     for (let i = 0; i < this.setters.length; i++) {
       const tagged = (f[masks + Math.floor(i / MASK_BITS)] >> i % MASK_BITS) & 1;
-      const v = tagged || this.kinds[i] === ColumnKind.Tagged ? r.value(1) : this.kinds[i] === ColumnKind.Number ? f[r.k++] : r.string();
+      // A column of another kind always has its bit set (rowEncoderSource).
+      const v = tagged ? r.value(1) : this.kinds[i] === ColumnKind.Number ? f[r.k++] : r.string();
       if (v !== undefined) this.setters[i](rec, v);
     }
     return rec;
