@@ -69,11 +69,11 @@ export function attachPortAnalyzers(c: Connection, host: SessionHost): void {
   const list = transport === "udp" || transport === "tcp" ? BY_PORT[transport].get(c.respPort) : undefined;
   if (list !== undefined) {
     for (const pa of list) {
-      c.analyzers.push(pa.create(c, host));
+      c.addAnalyzer(pa.create(c, host));
       tunnel ||= pa.tunnel === true;
     }
   }
-  if (transport === "udp" && !tunnel) c.analyzers.push(detectorOf(host));
+  if (transport === "udp" && !tunnel) c.addAnalyzer(detectorOf(host));
   if (c.transport === "tcp" && c.analyzers.some((a) => a.deliverStream)) {
     (c.session as TcpSession).enableStream(
       (isOrig, data) => {

@@ -3,7 +3,7 @@
 // packets, runs the timers in network time and removes connections, which is when they are logged.
 import type { Packet } from "./packet.ts";
 import type { Options } from "./options.ts";
-import { TimerQueue } from "./timers.ts";
+import { TimerQueue, type Timer } from "./timers.ts";
 import { transportChecksumOk } from "./decode/checksum.ts";
 import { Connection, HIST_ANALYZER_LIMIT_REACHED, ScaledCounter, type Transport } from "../analyzers/conn/connection.ts";
 import type { ConnectionEvents } from "../analyzers/conn/connection-events.ts";
@@ -14,6 +14,7 @@ import { DatagramSession } from "../analyzers/conn/datagram-session.ts";
 import { PORT_TCP, PORT_UDP } from "../analyzers/conn/likely-server-ports.ts";
 import { icmpCounterpart } from "../analyzers/conn/community-id.ts";
 import { UidGenerator } from "./uid.ts";
+import { AddressTexts, MacTexts } from "./net/address-texts.ts";
 import { sameEncapsulation, type Encapsulation, type Tunnel } from "../analyzers/tunnels/encapsulation.ts";
 import { looksLikeVxlan, VXLAN_PORT } from "../analyzers/tunnels/vxlan.ts";
 import type { GapStats } from "../analyzers/conn/tcp-reassembler.ts";
@@ -47,6 +48,8 @@ export class ConnectionTable implements SessionHost {
   private readonly conns = new Map<string, Connection>();
   private readonly timers = new TimerQueue<Connection>();
   private readonly uids = new UidGenerator();
+  private readonly addrTexts = new AddressTexts();
+  private readonly macTexts = new MacTexts();
   private readonly likelyServerPorts: Set<number>;
   networkTime = 0;
   /** The segment being processed, filled in place for each TCP packet. */
@@ -95,8 +98,7 @@ export class ConnectionTable implements SessionHost {
     const now = this.networkTime;
     for (let timer = this.timers.popDue(now); timer; timer = this.timers.popDue(now)) {
       const conn = timer.target;
-      const own = conn.timers;
-      own.splice(own.indexOf(timer), 1);
+      unlinkTimer(conn, timer);
       this.fire(conn, timer.kind, timer.due, timer.gen);
     }
   }
@@ -148,7 +150,10 @@ export class ConnectionTable implements SessionHost {
   }
 
   addTimer(conn: Connection, due: number, kind: TimerKind, gen: number): void {
-    if (!conn.removed) conn.timers.push(this.timers.add(due, conn, kind, gen));
+    if (conn.removed) return;
+    const t = this.timers.add(due, conn, kind, gen);
+    t.next = conn.timers;
+    conn.timers = t;
   }
 
   setInactivityTimeout(conn: Connection, timeout: number): void {
@@ -164,11 +169,11 @@ export class ConnectionTable implements SessionHost {
   }
 
   cancelTimers(conn: Connection, ...kinds: TimerKind[]): void {
-    const own = conn.timers;
-    for (let i = own.length - 1; i >= 0; i--) {
-      if (kinds.includes(own[i].kind)) {
-        this.timers.cancel(own[i]);
-        own.splice(i, 1);
+    for (let t = conn.timers, next; t !== undefined; t = next) {
+      next = t.next;
+      if (kinds.includes(t.kind)) {
+        this.timers.cancel(t);
+        unlinkTimer(conn, t);
       }
     }
   }
@@ -178,8 +183,12 @@ export class ConnectionTable implements SessionHost {
     conn.removed = true;
     this.conns.delete(conn.key);
     this.counts[conn.transport].active--;
-    for (const t of conn.timers) this.timers.cancel(t);
-    conn.timers.length = 0;
+    for (let t = conn.timers, next; t !== undefined; t = next) {
+      next = t.next;
+      t.next = undefined;
+      this.timers.cancel(t);
+    }
+    conn.timers = undefined;
     conn.session.done();
     for (const a of conn.analyzers) a.done?.(conn);
     this.events.stateRemove(conn);
@@ -252,7 +261,7 @@ export class ConnectionTable implements SessionHost {
     const o = pkt.l4Off;
     const flags = ip[o + 13];
     const seq = ((ip[o + 4] << 24) | (ip[o + 5] << 16) | (ip[o + 6] << 8) | ip[o + 7]) >>> 0;
-    const key = flowKey(pkt, 6, pkt.srcPort, pkt.dstPort, false);
+    const key = this.flowKey(pkt, 6, pkt.srcPort, pkt.dstPort, false);
     let conn = this.conns.get(key);
     if (conn !== undefined && (conn.session as TcpSession).isReuse(flags, seq, this.networkTime)) {
       this.remove(conn);
@@ -273,7 +282,7 @@ export class ConnectionTable implements SessionHost {
       conn = this.create(pkt, key, "tcp", pkt.srcPort, pkt.dstPort, flip);
     }
     const session = conn.session as TcpSession;
-    let isOrig = this.isOrig(conn, pkt, pkt.srcPort);
+    let isOrig = this.isOrig(conn);
 
     const hdrLen = (ip[o + 12] >> 4) * 4;
     const len = pkt.l4Len || pkt.l4CapLen;
@@ -307,13 +316,13 @@ export class ConnectionTable implements SessionHost {
 
   private udp(pkt: Packet): void {
     if (!this.headerPresent(pkt, 8)) return;
-    const key = flowKey(pkt, 17, pkt.srcPort, pkt.dstPort, false);
+    const key = this.flowKey(pkt, 17, pkt.srcPort, pkt.dstPort, false);
     let conn = this.conns.get(key);
     if (conn === undefined) {
       const flip = this.isLikelyServerPort(pkt.srcPort | PORT_UDP) && !this.isLikelyServerPort(pkt.dstPort | PORT_UDP);
       conn = this.create(pkt, key, "udp", pkt.srcPort, pkt.dstPort, flip);
     } else if (conn.encapsulation !== pkt.encap) this.encapsulationChanged(conn, pkt.encap);
-    const isOrig = this.isOrig(conn, pkt, pkt.srcPort);
+    const isOrig = this.isOrig(conn);
     const session = conn.session as DatagramSession;
 
     const ip = pkt.ip;
@@ -363,11 +372,11 @@ export class ConnectionTable implements SessionHost {
     const oneWay = pair < 0;
     // A type without a reply type is one-way: its code stands in for the responder port.
     const counterpart = oneWay ? pkt.dstPort : pair;
-    const key = flowKey(pkt, pkt.proto, type, counterpart, oneWay);
+    const key = this.flowKey(pkt, pkt.proto, type, counterpart, oneWay);
     let conn = this.conns.get(key);
     if (conn === undefined) conn = this.create(pkt, key, "icmp", type, counterpart, false);
     else if (conn.encapsulation !== pkt.encap) this.encapsulationChanged(conn, pkt.encap);
-    const isOrig = this.isOrig(conn, pkt, type);
+    const isOrig = this.isOrig(conn);
     const len = pkt.l4Len || pkt.l4CapLen;
     if (pkt.l4CapLen >= len && this.checksumsFor(pkt) && !transportChecksumOk(pkt)) {
       this.weird(conn, "bad_ICMP_checksum");
@@ -379,22 +388,66 @@ export class ConnectionTable implements SessionHost {
   }
 
   private unknown(pkt: Packet): void {
-    const key = flowKey(pkt, pkt.proto, 0, 0, false);
+    const key = this.flowKey(pkt, pkt.proto, 0, 0, false);
     let conn = this.conns.get(key);
     if (conn === undefined) conn = this.create(pkt, key, "unknown_transport", 0, 0, false);
     else if (conn.encapsulation !== pkt.encap) this.encapsulationChanged(conn, pkt.encap);
-    const isOrig = this.isOrig(conn, pkt, 0);
+    const isOrig = this.isOrig(conn);
     conn.lastTime = this.networkTime;
     this.count(conn, isOrig, pkt);
   }
 
-  private isOrig(conn: Connection, pkt: Packet, srcPort: number): boolean {
-    if (srcPort !== conn.origPort) return false;
-    const a = conn.origAddr;
+  /**
+   * Does the packet whose key was made last come from the originator? Its source is the key's first
+   * endpoint or not, as the originator is; a packet from an endpoint to itself is always the originator's.
+   */
+  private isOrig(conn: Connection): boolean {
+    return this.keySelf || this.keySrcFirst === conn.origFirst;
+  }
+
+  /** The source of the packet whose key was made last is the key's first endpoint. */
+  private keySrcFirst = true;
+  /** Its source and destination are the same endpoint. */
+  private keySelf = false;
+
+  /**
+   * The table key: protocol, then the two (address, port) endpoints in canonical order so that both
+   * directions find the same connection (one-way ICMP keeps its order, as in Zeek). Built from
+   * 16-bit char codes: no number formatting on the hot path.
+   */
+  private flowKey(pkt: Packet, proto: number, srcPort: number, dstPort: number, oneWay: boolean): string {
     const ip = pkt.ip;
-    const off = pkt.srcOff;
-    for (let i = 0; i < a.length; i++) if (a[i] !== ip[off + i]) return false;
-    return true;
+    const s = pkt.srcOff;
+    const d = pkt.dstOff;
+    const n = pkt.ipVersion === 4 ? 4 : 16;
+    let srcFirst = true;
+    let self = false;
+    if (!oneWay) {
+      let cmp = 0;
+      for (let i = 0; i < n && cmp === 0; i++) cmp = ip[s + i] - ip[d + i];
+      srcFirst = cmp < 0 || (cmp === 0 && srcPort <= dstPort);
+      self = cmp === 0 && srcPort === dstPort;
+    }
+    this.keySrcFirst = srcFirst;
+    this.keySelf = self;
+    const a = srcFirst ? s : d;
+    const b = srcFirst ? d : s;
+    const pa = srcFirst ? srcPort : dstPort;
+    const pb = srcFirst ? dstPort : srcPort;
+    if (n === 4) {
+      return String.fromCharCode(
+        proto | (oneWay ? 0x100 : 0),
+        (ip[a] << 8) | ip[a + 1],
+        (ip[a + 2] << 8) | ip[a + 3],
+        pa,
+        (ip[b] << 8) | ip[b + 1],
+        (ip[b + 2] << 8) | ip[b + 3],
+        pb,
+      );
+    }
+    let k = String.fromCharCode(proto | 0x200 | (oneWay ? 0x100 : 0), pa, pb);
+    for (let i = 0; i < 16; i += 2) k += String.fromCharCode((ip[a + i] << 8) | ip[a + i + 1], (ip[b + i] << 8) | ip[b + i + 1]);
+    return k;
   }
 
   private count(conn: Connection, isOrig: boolean, pkt: Packet): void {
@@ -408,29 +461,22 @@ export class ConnectionTable implements SessionHost {
   }
 
   private create(pkt: Packet, key: string, transport: Transport, srcPort: number, dstPort: number, flip: boolean): Connection {
-    const n = pkt.ipVersion === 4 ? 4 : 16;
-    // Copies: the packet's buffer is reused for the next frame. Plain Uint8Arrays, byte by byte:
-    // slicing the Buffer would make Buffers, which cost far more to create and to collect.
-    const src = new Uint8Array(n);
-    const dst = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      src[i] = pkt.ip[pkt.srcOff + i];
-      dst[i] = pkt.ip[pkt.dstOff + i];
-    }
+    const version = pkt.ipVersion as 4 | 6;
     const conn = new Connection({
       events: this.events,
       uid: this.uids.next(),
       key,
-      ipVersion: pkt.ipVersion as 4 | 6,
-      origAddr: src,
-      respAddr: dst,
+      ipVersion: version,
+      origAddr: this.addrTexts.text(pkt.ip, pkt.srcOff, version),
+      respAddr: this.addrTexts.text(pkt.ip, pkt.dstOff, version),
+      origFirst: this.keySrcFirst,
       origPort: srcPort,
       respPort: dstPort,
       transport,
       ipProto: pkt.proto,
       time: this.networkTime,
-      origL2: macOf(pkt, pkt.l2SrcOff),
-      respL2: macOf(pkt, pkt.l2DstOff),
+      origL2: this.macTexts.text(pkt.frame, pkt.l2SrcOff),
+      respL2: this.macTexts.text(pkt.frame, pkt.l2DstOff),
       vlan: pkt.vlan,
       innerVlan: pkt.innerVlan,
     });
@@ -449,57 +495,25 @@ export class ConnectionTable implements SessionHost {
         transport === "udp" ? opts.udp_inactivity_timeout : transport === "icmp" ? opts.icmp_inactivity_timeout : opts.unknown_ip_inactivity_timeout;
       this.setInactivityTimeout(conn, timeout);
     }
-    if (flip && !isBroadcast(dst)) conn.flipRoles();
+    if (flip && !isBroadcast(pkt.ip, pkt.dstOff, version)) conn.flipRoles();
     this.hooks.attachAnalyzers?.(conn);
     this.events.newConnection(conn);
     return conn;
   }
 }
 
-/** A link-layer address as a 48-bit number, or -1 where the link has none (Zeek: all-zero is none). */
-function macOf(pkt: Packet, off: number): number {
-  if (off < 0) return -1;
-  const f = pkt.frame;
-  const mac = (f[off] * 2 ** 40) + (f[off + 1] * 2 ** 32) + ((f[off + 2] << 24) >>> 0) + ((f[off + 3] << 16) | (f[off + 4] << 8) | f[off + 5]);
-  return mac === 0 ? -1 : mac;
+function isBroadcast(ip: Uint8Array, off: number, version: 4 | 6): boolean {
+  return version === 4 && ip[off] === 255 && ip[off + 1] === 255 && ip[off + 2] === 255 && ip[off + 3] === 255;
 }
 
-function isBroadcast(addr: Uint8Array): boolean {
-  return addr.length === 4 && addr[0] === 255 && addr[1] === 255 && addr[2] === 255 && addr[3] === 255;
-}
-
-/**
- * The table key: protocol, then the two (address, port) endpoints in canonical order so that both
- * directions find the same connection (one-way ICMP keeps its order, as in Zeek). Built from
- * 16-bit char codes: no number formatting on the hot path.
- */
-function flowKey(pkt: Packet, proto: number, srcPort: number, dstPort: number, oneWay: boolean): string {
-  const ip = pkt.ip;
-  const s = pkt.srcOff;
-  const d = pkt.dstOff;
-  const n = pkt.ipVersion === 4 ? 4 : 16;
-  let srcFirst = true;
-  if (!oneWay) {
-    let cmp = 0;
-    for (let i = 0; i < n && cmp === 0; i++) cmp = ip[s + i] - ip[d + i];
-    srcFirst = cmp < 0 || (cmp === 0 && srcPort <= dstPort);
+/** Takes a fired or cancelled timer out of its connection's list (a dead timer links to nothing). */
+function unlinkTimer(conn: Connection, timer: Timer<Connection>): void {
+  if (conn.timers === timer) conn.timers = timer.next;
+  else for (let t = conn.timers; t !== undefined; t = t.next) {
+    if (t.next === timer) {
+      t.next = timer.next;
+      break;
+    }
   }
-  const a = srcFirst ? s : d;
-  const b = srcFirst ? d : s;
-  const pa = srcFirst ? srcPort : dstPort;
-  const pb = srcFirst ? dstPort : srcPort;
-  if (n === 4) {
-    return String.fromCharCode(
-      proto | (oneWay ? 0x100 : 0),
-      (ip[a] << 8) | ip[a + 1],
-      (ip[a + 2] << 8) | ip[a + 3],
-      pa,
-      (ip[b] << 8) | ip[b + 1],
-      (ip[b + 2] << 8) | ip[b + 3],
-      pb,
-    );
-  }
-  let k = String.fromCharCode(proto | 0x200 | (oneWay ? 0x100 : 0), pa, pb);
-  for (let i = 0; i < 16; i += 2) k += String.fromCharCode((ip[a + i] << 8) | ip[a + i + 1], (ip[b + i] << 8) | ip[b + i + 1]);
-  return k;
+  timer.next = undefined;
 }

@@ -21,6 +21,8 @@ export interface Timer<T> {
   index: number;
   /** Still to fire. */
   live: boolean;
+  /** The next timer of the same target, for owners that keep their timers in a list. */
+  next: Timer<T> | undefined;
 }
 
 /** Kinds below this get a run; larger ones always use the heap. */
@@ -53,7 +55,7 @@ export class TimerQueue<T> {
   }
 
   add(due: number, target: T, kind: number, gen = 0): Timer<T> {
-    const t: Timer<T> = { due, seq: this.nextSeq++, target, kind, gen, index: -1, live: true };
+    const t: Timer<T> = { due, seq: this.nextSeq++, target, kind, gen, index: -1, live: true, next: undefined };
     this.live++;
     if (due < this.notBefore) this.notBefore = due;
     const run = kind >= 0 && kind < RUN_KINDS ? (this.runs[kind] ??= { items: [], head: 0 }) : undefined;

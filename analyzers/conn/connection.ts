@@ -55,8 +55,9 @@ export class Connection {
   readonly uid: string;
   readonly key: string;
   readonly ipVersion: 4 | 6;
-  origAddr: Uint8Array;
-  respAddr: Uint8Array;
+  /** Addresses as Zeek writes them (core/net/address.ts): text is what scripts and logs use. */
+  origAddr: string;
+  respAddr: string;
   origPort: number;
   respPort: number;
   readonly transport: Transport;
@@ -68,9 +69,9 @@ export class Connection {
   /** Zeek's hist_seen: bits of history letters that are recorded only once. */
   histSeen = 0;
 
-  /** Link-layer addresses as 48-bit numbers; -1 when the link has none. */
-  origL2: number;
-  respL2: number;
+  /** Link-layer addresses as text; undefined when the link has none. */
+  origL2: string | undefined;
+  respL2: string | undefined;
   readonly vlan: number;
   readonly innerVlan: number;
 
@@ -87,39 +88,43 @@ export class Connection {
   /** tunnel_changed events raised so far. */
   tunnelChanges = 0;
 
+  // Both lists are replaced, not grown, when they change: few connections carry more than one or two
+  // entries, and a grown array keeps room for seventeen.
   /** Analyzer names that confirmed their protocol, in confirmation order (conn.log `service`). */
-  readonly service: string[] = [];
-  readonly analyzers: ConnectionAnalyzer[] = [];
+  service: string[] = [];
+  analyzers: readonly ConnectionAnalyzer[] = [];
 
   session!: TransportSession;
   inactivityTimeout = 0;
-  /** Timers pending for this connection, cancelled when it is removed. */
-  readonly timers: Timer<Connection>[] = [];
+  /** Timers pending for this connection, linked through `next`; cancelled when it is removed. */
+  timers: Timer<Connection> | undefined = undefined;
   /** Bumped whenever the inactivity timer is replaced, so the old one is ignored when it fires. */
   inactivityGen = 0;
   /** Session timers are dead once the connection leaves the table. */
   removed = false;
   weird = false;
-  /** Per-connection state that scripts attach; lives until the connection is removed. */
+  /** Role swaps so far: who keeps a view of the roles sees from this whether it is still current. */
+  flips = 0;
+  /** The table key names the originator first (a flip inverts it): packets are oriented by the key. */
+  origFirst: boolean;
   /** The record scripts see, kept up to date by the script runtime (see core/script). */
   record: unknown = undefined;
-  /** The originator address the record's id was written from: a flip since shows as a change. */
-  recordOrig: Uint8Array | undefined = undefined;
 
   constructor(init: {
     events: ConnectionEvents;
     uid: string;
     key: string;
     ipVersion: 4 | 6;
-    origAddr: Uint8Array;
-    respAddr: Uint8Array;
+    origAddr: string;
+    respAddr: string;
+    origFirst: boolean;
     origPort: number;
     respPort: number;
     transport: Transport;
     ipProto: number;
     time: number;
-    origL2: number;
-    respL2: number;
+    origL2: string | undefined;
+    respL2: string | undefined;
     vlan: number;
     innerVlan: number;
   }) {
@@ -129,6 +134,7 @@ export class Connection {
     this.ipVersion = init.ipVersion;
     this.origAddr = init.origAddr;
     this.respAddr = init.respAddr;
+    this.origFirst = init.origFirst;
     this.origPort = init.origPort;
     this.respPort = init.respPort;
     this.transport = init.transport;
@@ -164,14 +170,22 @@ export class Connection {
   /** An analyzer confirmed its protocol: conn.log's service, and analyzer_confirmation. */
   addService(name: string): void {
     if (this.service.includes(name)) return;
-    this.service.push(name);
+    this.service = [...this.service, name];
     this.events.confirmation(this, name);
   }
 
   /** A confirmed analyzer failed (Zeek's DPD after a violation): it leaves conn.log's service. */
   removeService(name: string): void {
-    const i = this.service.indexOf(name);
-    if (i >= 0) this.service.splice(i, 1);
+    if (this.service.includes(name)) this.service = this.service.filter((s) => s !== name);
+  }
+
+  addAnalyzer(a: ConnectionAnalyzer): void {
+    this.analyzers = [...this.analyzers, a];
+  }
+
+  /** A detector found what the connection carries: the analyzer takes its slot (timers name slots). */
+  replaceAnalyzer(old: ConnectionAnalyzer, found: ConnectionAnalyzer): void {
+    this.analyzers = this.analyzers.map((a) => (a === old ? found : a));
   }
 
   /** Swaps originator and responder (Zeek's FlipRoles): addresses, counters, session, then `^`. */
@@ -181,6 +195,8 @@ export class Connection {
     [this.origL2, this.respL2] = [this.respL2, this.origL2];
     [this.origPkts, this.respPkts] = [this.respPkts, this.origPkts];
     [this.origIpBytes, this.respIpBytes] = [this.respIpBytes, this.origIpBytes];
+    this.origFirst = !this.origFirst;
+    this.flips++;
     this.session.flipRoles();
     this.addHistory("^");
     this.events.flipped(this);

@@ -126,6 +126,9 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
-function isMulticast(addr: Uint8Array): boolean {
-  return addr.length === 4 ? addr[0] >= 224 && addr[0] <= 239 : addr[0] === 0xff;
+/** By the address's text: ff00::/8, or 224.0.0.0/4 (parseInt reads the first octet). */
+function isMulticast(addr: string): boolean {
+  if (addr.includes(":")) return addr.startsWith("ff");
+  const first = parseInt(addr, 10);
+  return first >= 224 && first <= 239;
 }

@@ -19,21 +19,21 @@ const NETBIOS_ONLY_FAILURES = new Set([
 
 export class NetbiosNameAnalyzer implements ConnectionAnalyzer {
   readonly name = "netbios_ns";
-  /** The originator address this analyzer last saw: DNS may flip the flow on a packet before we get it. */
-  private origAddr: Uint8Array;
+  /** The connection's flips this analyzer last saw: DNS may flip the flow on a packet before we get it. */
+  private flips: number;
 
   constructor(
     conn: Connection,
     private readonly host: SessionHost,
   ) {
-    this.origAddr = conn.origAddr;
+    this.flips = conn.flips;
   }
 
   deliver(conn: Connection, isOrig: boolean, data: Uint8Array, offset: number, length: number): void {
-    if (conn.origAddr !== this.origAddr) {
+    if (conn.flips !== this.flips) {
       // The DNS analyzer flipped the connection on this very datagram: the direction we were given predates it.
       isOrig = !isOrig;
-      this.origAddr = conn.origAddr;
+      this.flips = conn.flips;
     }
     const r = parseNameServiceMessage(data, offset, length);
     if (!r.ok) {

@@ -38,7 +38,7 @@ export class TunnelDetector implements ConnectionAnalyzer {
     if (detectAyiya(data, offset, length)) found = new DetectedTunnel(detectAyiya, new AyiyaAnalyzer(this.host));
     else if (detectTeredo(data, offset, length)) found = new DetectedTunnel(detectTeredo, new TeredoAnalyzer(this.host));
     if (found === undefined) return;
-    conn.analyzers[conn.analyzers.indexOf(this)] = found;
+    conn.replaceAnalyzer(this, found);
     found.deliver(conn, isOrig, data, offset, length);
   }
 }

@@ -3,7 +3,6 @@
 // tunnel puts around its inner packets, made once per outer stack so that comparing two packets'
 // stacks is usually comparing two references.
 import type { Connection, Transport } from "../conn/connection.ts";
-import { formatAddr } from "../../core/net/address.ts";
 
 /** Zeek's Tunnel::Type values that nsm decapsulates. */
 export type TunnelType =
@@ -75,18 +74,19 @@ export function transportOf(ipProto: number): Transport {
  */
 export class ConnectionTunnel {
   private tunnel: Tunnel | undefined = undefined;
-  private builtFor: Uint8Array | undefined = undefined;
+  /** The connection's flips when the tunnel was built. */
+  private builtFor = -1;
 
   constructor(private readonly type: TunnelType) {}
 
   of(c: Connection): Tunnel {
-    if (this.tunnel === undefined || this.builtFor !== c.origAddr) {
-      this.builtFor = c.origAddr;
+    if (this.tunnel === undefined || this.builtFor !== c.flips) {
+      this.builtFor = c.flips;
       this.tunnel = new Tunnel({
         cid: {
-          orig_h: formatAddr(c.origAddr, 0, c.ipVersion),
+          orig_h: c.origAddr,
           orig_p: c.origPort,
-          resp_h: formatAddr(c.respAddr, 0, c.ipVersion),
+          resp_h: c.respAddr,
           resp_p: c.respPort,
           proto: c.transport,
         },

@@ -12,7 +12,7 @@ import { BadOptionError } from "../errors.ts";
 import { parseOptionValue } from "../options.ts";
 import { EVENTS, type EventName } from "./events.ts";
 import { handlerOrder, type ColumnTypes, type HandlerRef, type LogRecord, type OptionValue, type ScriptHost, type ScriptServices, type StatsKind, type StatsRecord } from "./host.ts";
-import { connectionOf, connectionRecord } from "./connection-record.ts";
+import { connectionOf, connectionRecord, flipRecord } from "./connection-record.ts";
 import { LogStreams } from "./log-streams.ts";
 import type { WriterOptions } from "../../logs/writer.ts";
 
@@ -217,6 +217,7 @@ export class ScriptRuntime implements ScriptServices, ConnectionEvents {
     this.conn("connection_timeout", c);
   }
   flipped(c: Connection): void {
+    flipRecord(c);
     this.conn("connection_flipped", c);
   }
   stateRemove(c: Connection): void {
