@@ -79,7 +79,6 @@ export class Connection {
   origIpBytes = 0;
   respPkts = 0;
   respIpBytes = 0;
-  missedBytes = 0;
 
   /** The tunnels around its last packet (Zeek's encapsulation); undefined off the wire. */
   encapsulation: Encapsulation | undefined = undefined;
@@ -98,8 +97,6 @@ export class Connection {
   inactivityTimeout = 0;
   /** Timers pending for this connection, linked through `next`; cancelled when it is removed. */
   timers: Timer<Connection> | undefined = undefined;
-  /** Bumped whenever the inactivity timer is replaced, so the old one is ignored when it fires. */
-  inactivityGen = 0;
   /** Session timers are dead once the connection leaves the table. */
   removed = false;
   weird = false;

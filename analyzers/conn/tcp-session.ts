@@ -511,7 +511,6 @@ export class TcpSession implements TransportSession, ReassemblerOwner {
     // artefacts of sequence numbers guessed for partial connections or RSTs.
     if (isClean(endp) && isClean(endp.peer)) {
       endp.contentGap();
-      this.conn.missedBytes += len;
       this.conn.events.contentGap(this.conn, endp.isOrig, seq, len);
     }
   }
