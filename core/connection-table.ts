@@ -14,6 +14,7 @@ import { DatagramSession } from "../analyzers/conn/datagram-session.ts";
 import { PORT_TCP, PORT_UDP } from "../analyzers/conn/likely-server-ports.ts";
 import { icmpCounterpart } from "../analyzers/conn/community-id.ts";
 import { UidGenerator } from "./uid.ts";
+import { FlowTable } from "./flow-table.ts";
 import { AddressTexts, MacTexts } from "./net/address-texts.ts";
 import { sameEncapsulation, type Encapsulation, type Tunnel } from "../analyzers/tunnels/encapsulation.ts";
 import { looksLikeVxlan, VXLAN_PORT } from "../analyzers/tunnels/vxlan.ts";
@@ -45,7 +46,7 @@ const HIST_ORIG_DATA = 0x1;
 const HIST_RESP_DATA = 0x2;
 
 export class ConnectionTable implements SessionHost {
-  private readonly conns = new Map<string, Connection>();
+  private readonly conns = new FlowTable<Connection>();
   private readonly timers = new TimerQueue<Connection>();
   private readonly uids = new UidGenerator();
   private readonly addrTexts = new AddressTexts();
@@ -105,7 +106,7 @@ export class ConnectionTable implements SessionHost {
 
   /** End of input: every connection still open is removed and logged. */
   flushAll(): void {
-    for (const c of [...this.conns.values()]) this.remove(c);
+    for (const c of this.conns.values()) this.remove(c);
   }
 
   // SessionHost
@@ -181,7 +182,7 @@ export class ConnectionTable implements SessionHost {
   remove(conn: Connection): void {
     if (conn.removed) return;
     conn.removed = true;
-    this.conns.delete(conn.key);
+    this.conns.delete(conn);
     this.counts[conn.transport].active--;
     for (let t = conn.timers, next; t !== undefined; t = next) {
       next = t.next;
@@ -261,8 +262,7 @@ export class ConnectionTable implements SessionHost {
     const o = pkt.l4Off;
     const flags = ip[o + 13];
     const seq = ((ip[o + 4] << 24) | (ip[o + 5] << 16) | (ip[o + 6] << 8) | ip[o + 7]) >>> 0;
-    const key = this.flowKey(pkt, 6, pkt.srcPort, pkt.dstPort, false);
-    let conn = this.conns.get(key);
+    let conn = this.lookup(pkt, 6, pkt.srcPort, pkt.dstPort, false);
     if (conn !== undefined && (conn.session as TcpSession).isReuse(flags, seq, this.networkTime)) {
       this.remove(conn);
       conn = undefined;
@@ -279,7 +279,7 @@ export class ConnectionTable implements SessionHost {
           flip = this.isLikelyServerPort(pkt.dstPort | PORT_TCP) ? !(flags & SYN) && pkt.srcPort < pkt.dstPort : true;
         }
       }
-      conn = this.create(pkt, key, "tcp", pkt.srcPort, pkt.dstPort, flip);
+      conn = this.create(pkt, "tcp", pkt.srcPort, pkt.dstPort, flip);
     }
     const session = conn.session as TcpSession;
     let isOrig = this.isOrig(conn);
@@ -316,11 +316,10 @@ export class ConnectionTable implements SessionHost {
 
   private udp(pkt: Packet): void {
     if (!this.headerPresent(pkt, 8)) return;
-    const key = this.flowKey(pkt, 17, pkt.srcPort, pkt.dstPort, false);
-    let conn = this.conns.get(key);
+    let conn = this.lookup(pkt, 17, pkt.srcPort, pkt.dstPort, false);
     if (conn === undefined) {
       const flip = this.isLikelyServerPort(pkt.srcPort | PORT_UDP) && !this.isLikelyServerPort(pkt.dstPort | PORT_UDP);
-      conn = this.create(pkt, key, "udp", pkt.srcPort, pkt.dstPort, flip);
+      conn = this.create(pkt, "udp", pkt.srcPort, pkt.dstPort, flip);
     } else if (conn.encapsulation !== pkt.encap) this.encapsulationChanged(conn, pkt.encap);
     const isOrig = this.isOrig(conn);
     const session = conn.session as DatagramSession;
@@ -372,9 +371,8 @@ export class ConnectionTable implements SessionHost {
     const oneWay = pair < 0;
     // A type without a reply type is one-way: its code stands in for the responder port.
     const counterpart = oneWay ? pkt.dstPort : pair;
-    const key = this.flowKey(pkt, pkt.proto, type, counterpart, oneWay);
-    let conn = this.conns.get(key);
-    if (conn === undefined) conn = this.create(pkt, key, "icmp", type, counterpart, false);
+    let conn = this.lookup(pkt, pkt.proto, type, counterpart, oneWay);
+    if (conn === undefined) conn = this.create(pkt, "icmp", type, counterpart, false);
     else if (conn.encapsulation !== pkt.encap) this.encapsulationChanged(conn, pkt.encap);
     const isOrig = this.isOrig(conn);
     const len = pkt.l4Len || pkt.l4CapLen;
@@ -388,9 +386,8 @@ export class ConnectionTable implements SessionHost {
   }
 
   private unknown(pkt: Packet): void {
-    const key = this.flowKey(pkt, pkt.proto, 0, 0, false);
-    let conn = this.conns.get(key);
-    if (conn === undefined) conn = this.create(pkt, key, "unknown_transport", 0, 0, false);
+    let conn = this.lookup(pkt, pkt.proto, 0, 0, false);
+    if (conn === undefined) conn = this.create(pkt, "unknown_transport", 0, 0, false);
     else if (conn.encapsulation !== pkt.encap) this.encapsulationChanged(conn, pkt.encap);
     const isOrig = this.isOrig(conn);
     conn.lastTime = this.networkTime;
@@ -409,13 +406,16 @@ export class ConnectionTable implements SessionHost {
   private keySrcFirst = true;
   /** Its source and destination are the same endpoint. */
   private keySelf = false;
+  /** Its key: 16-bit codes, keyLength of them. */
+  private readonly keyCodes: number[] = new Array<number>(19).fill(0);
+  private keyLength = 0;
 
   /**
-   * The table key: protocol, then the two (address, port) endpoints in canonical order so that both
-   * directions find the same connection (one-way ICMP keeps its order, as in Zeek). Built from
-   * 16-bit char codes: no number formatting on the hot path.
+   * The connection of the packet's flow key, if the table has it. The key is the protocol, then the
+   * two (address, port) endpoints in canonical order so that both directions find the same
+   * connection (one-way ICMP keeps its order, as in Zeek), as 16-bit codes.
    */
-  private flowKey(pkt: Packet, proto: number, srcPort: number, dstPort: number, oneWay: boolean): string {
+  private lookup(pkt: Packet, proto: number, srcPort: number, dstPort: number, oneWay: boolean): Connection | undefined {
     const ip = pkt.ip;
     const s = pkt.srcOff;
     const d = pkt.dstOff;
@@ -432,22 +432,23 @@ export class ConnectionTable implements SessionHost {
     this.keySelf = self;
     const a = srcFirst ? s : d;
     const b = srcFirst ? d : s;
-    const pa = srcFirst ? srcPort : dstPort;
-    const pb = srcFirst ? dstPort : srcPort;
-    if (n === 4) {
-      return String.fromCharCode(
-        proto | (oneWay ? 0x100 : 0),
-        (ip[a] << 8) | ip[a + 1],
-        (ip[a + 2] << 8) | ip[a + 3],
-        pa,
-        (ip[b] << 8) | ip[b + 1],
-        (ip[b + 2] << 8) | ip[b + 3],
-        pb,
-      );
+    const k = this.keyCodes;
+    k[0] = proto | (n === 16 ? 0x200 : 0) | (oneWay ? 0x100 : 0);
+    k[1] = srcFirst ? srcPort : dstPort;
+    k[2] = srcFirst ? dstPort : srcPort;
+    let at = 3;
+    for (let i = 0; i < n; i += 2) {
+      k[at++] = (ip[a + i] << 8) | ip[a + i + 1];
+      k[at++] = (ip[b + i] << 8) | ip[b + i + 1];
     }
-    let k = String.fromCharCode(proto | 0x200 | (oneWay ? 0x100 : 0), pa, pb);
-    for (let i = 0; i < 16; i += 2) k += String.fromCharCode((ip[a + i] << 8) | ip[a + i + 1], (ip[b + i] << 8) | ip[b + i + 1]);
-    return k;
+    this.keyLength = at;
+    return this.conns.find(k, at);
+  }
+
+  /** The key looked up last, as the string a connection keeps. */
+  private keyString(): string {
+    const k = this.keyCodes;
+    return this.keyLength === 7 ? String.fromCharCode(k[0], k[1], k[2], k[3], k[4], k[5], k[6]) : String.fromCharCode(...k.slice(0, this.keyLength));
   }
 
   private count(conn: Connection, isOrig: boolean, pkt: Packet): void {
@@ -460,12 +461,13 @@ export class ConnectionTable implements SessionHost {
     }
   }
 
-  private create(pkt: Packet, key: string, transport: Transport, srcPort: number, dstPort: number, flip: boolean): Connection {
+  private create(pkt: Packet, transport: Transport, srcPort: number, dstPort: number, flip: boolean): Connection {
     const version = pkt.ipVersion as 4 | 6;
     const conn = new Connection({
       events: this.events,
       uid: this.uids.next(),
-      key,
+      key: this.keyString(),
+      serial: this.created,
       ipVersion: version,
       origAddr: this.addrTexts.text(pkt.ip, pkt.srcOff, version),
       respAddr: this.addrTexts.text(pkt.ip, pkt.dstOff, version),
@@ -481,7 +483,7 @@ export class ConnectionTable implements SessionHost {
       innerVlan: pkt.innerVlan,
     });
     conn.encapsulation = conn.tunnel = pkt.encap;
-    this.conns.set(key, conn);
+    this.conns.add(conn);
     this.created++;
     const counts = this.counts[transport];
     counts.active++;

@@ -54,6 +54,8 @@ export class Connection {
   readonly events: ConnectionEvents;
   readonly uid: string;
   readonly key: string;
+  /** Creation order in its table. */
+  readonly serial: number;
   readonly ipVersion: 4 | 6;
   /** Addresses as Zeek writes them (core/net/address.ts): text is what scripts and logs use. */
   origAddr: string;
@@ -111,6 +113,7 @@ export class Connection {
     events: ConnectionEvents;
     uid: string;
     key: string;
+    serial: number;
     ipVersion: 4 | 6;
     origAddr: string;
     respAddr: string;
@@ -128,6 +131,7 @@ export class Connection {
     this.events = init.events;
     this.uid = init.uid;
     this.key = init.key;
+    this.serial = init.serial;
     this.ipVersion = init.ipVersion;
     this.origAddr = init.origAddr;
     this.respAddr = init.respAddr;

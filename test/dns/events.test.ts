@@ -34,6 +34,7 @@ function connection(events: ConnectionEvents): Connection {
     events,
     uid: "CTest",
     key: "k",
+    serial: 0,
     ipVersion: 4,
     origAddr: "192.0.2.1",
     respAddr: "192.0.2.53",
