@@ -4,7 +4,7 @@
 import { PRIVATE_ADDRESS_SPACE, Subnet, SubnetSet } from "./net/subnet.ts";
 import { parseAddr } from "./net/address.ts";
 
-const ANSWERS_MAX = 65536;
+const ANSWERS_MAX = 4096;
 
 export class LocalNets {
   private readonly nets = new SubnetSet();
@@ -23,25 +23,10 @@ export class LocalNets {
     return this.nets.contains(addr, 0, version);
   }
 
-  /**
-   * Answers for addresses as scripts hold them. The same addresses recur, mostly as the same string
-   * (connections share their address texts), so a look-up is far cheaper than reading the text again.
-   */
-  private readonly answers = new Map<string, boolean>();
-
-  containsText(addr: string): boolean {
-    let local = this.answers.get(addr);
-    if (local === undefined) {
-      if (this.answers.size >= ANSWERS_MAX) this.answers.clear();
-      this.answers.set(addr, (local = this.readAndCheck(addr)));
-    }
-    return local;
-  }
-
   private readonly scratch = new Uint8Array(4);
 
-  /** Dotted quads are read in place, without allocating; other forms (IPv6) are parsed. */
-  private readAndCheck(addr: string): boolean {
+  /** For an address as scripts hold it; dotted quads are read in place, without allocating. */
+  containsText(addr: string): boolean {
     const b = this.scratch;
     let part = 0;
     let value = 0;
@@ -49,19 +34,31 @@ export class LocalNets {
     for (let i = 0; i <= addr.length; i++) {
       const ch = i < addr.length ? addr.charCodeAt(i) : 46;
       if (ch === 46) {
-        if (digits === 0 || part > 3) return this.parseAndCheck(addr);
+        if (digits === 0 || part > 3) return this.containsParsed(addr);
         b[part++] = value;
         value = 0;
         digits = 0;
       } else if (ch >= 48 && ch <= 57 && digits < 3) {
         value = value * 10 + ch - 48;
         digits++;
-        if (value > 255) return this.parseAndCheck(addr);
+        if (value > 255) return this.containsParsed(addr);
       } else {
-        return this.parseAndCheck(addr);
+        return this.containsParsed(addr);
       }
     }
-    return part === 4 ? this.nets.contains(b, 0, 4) : this.parseAndCheck(addr);
+    return part === 4 ? this.nets.contains(b, 0, 4) : this.containsParsed(addr);
+  }
+
+  /** Answers for addresses in other forms (IPv6): parsing one allocates, and the same few recur. */
+  private readonly answers = new Map<string, boolean>();
+
+  private containsParsed(addr: string): boolean {
+    let local = this.answers.get(addr);
+    if (local === undefined) {
+      if (this.answers.size >= ANSWERS_MAX) this.answers.clear();
+      this.answers.set(addr, (local = this.parseAndCheck(addr)));
+    }
+    return local;
   }
 
   private parseAndCheck(addr: string): boolean {
