@@ -12,7 +12,7 @@ import { decodeSVCB } from "./rdata-svcb.ts";
 import { decodeTKEY, decodeTSIG } from "./rdata-tsig.ts";
 import { readName } from "./name.ts";
 import type { DnsReader } from "./reader.ts";
-import { AnswerType, DnsClass, type DnsRdata, type DnsResourceRecord, RRType } from "./types.ts";
+import { AnswerType, DnsClass, type DnsRdata, type DnsResourceRecord, type DnsZone, RRType } from "./types.ts";
 
 /** Which RR types have a handled event: a Set, or the analyzer's view of the loaded scripts. */
 export interface HandledTypes {
@@ -35,23 +35,26 @@ export interface SectionContext {
 
 const NONE: DnsRdata = Object.freeze({ kind: "none" });
 
-/** Owner name, type and class: the start of every record, and the zone of a dynamic update. */
-export function readRecordStart(r: DnsReader): { query: string; qtype: number; qclass: number } | null {
+/** The zone of a dynamic update: laid out as the start of a record (owner name, type, class). */
+export function readZone(r: DnsReader): DnsZone | null {
+  const zname = readName(r);
+  if (zname === null) return null;
+  if (r.remaining < 4) return r.fail("DNS_truncated_ans_too_short");
+  const ztype = r.u16();
+  return { zname, ztype, zclass: r.u16() };
+}
+
+/** Reads one record; null when the section cannot go on (the reader then holds the reason). */
+export function readRecord(r: DnsReader, ctx: SectionContext): DnsResourceRecord | null {
   const query = readName(r);
   if (query === null) return null;
   if (r.remaining < 4) return r.fail("DNS_truncated_ans_too_short");
   const qtype = r.u16();
-  return { query, qtype, qclass: r.u16() };
-}
-
-/** Reads one record; null when the section cannot go on (the reader holds the reason). */
-export function readRecord(r: DnsReader, ctx: SectionContext): DnsResourceRecord | null {
-  const start = readRecordStart(r);
-  if (start === null) return null;
+  const qclass = r.u16();
   const TTL = r.u32();
   const rdlength = r.u16();
   if (rdlength > r.remaining) return r.fail("DNS_truncated_RR_rdlength_lt_len");
-  const rr: DnsResourceRecord = { answer_type: ctx.answerType, query: start.query, qtype: start.qtype, qclass: start.qclass, TTL, rdlength, rdata: NONE };
+  const rr: DnsResourceRecord = { answer_type: ctx.answerType, query, qtype, qclass, TTL, rdlength, rdata: NONE };
 
   if (ctx.dynamicUpdate) {
     const entry = dynamicUpdateEntry(r, rr, ctx.zclass);
@@ -115,7 +118,7 @@ function readRdata(r: DnsReader, rr: DnsResourceRecord, ctx: SectionContext): Dn
       return decodeMX(r, len);
     case RRType.SRV:
       // On NetBIOS this type number is NBSTAT, which Zeek neither parses nor steps over.
-      if (r.settings.netbiosResponder) return { kind: "unparsed", data: r.buf.slice(r.pos, r.pos + len) };
+      if (r.netbiosResponder) return { kind: "unparsed", data: r.buf.slice(r.pos, r.pos + len) };
       return decodeSRV(r, len);
     case RRType.NAPTR:
       return decodeNAPTR(r, len);
