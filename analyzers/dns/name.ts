@@ -38,7 +38,7 @@ export function readQuestionName(r: DnsReader, q: DnsQuestion): boolean {
   if (end < 0) return false;
   const original = scratch.toString("latin1", 0, end);
   // Most names are sent in lower case already: one string serves as both.
-  const query = lowerCase(0, end) ? scratch.toString("latin1", 0, end) : original;
+  const query = upperCase && lowerCase(0, end) ? scratch.toString("latin1", 0, end) : original;
   // A name ending in a '.' byte would lose it again behind a pointer (each level drops one).
   if (levels === 1 && r.weirds.length === weirds && !r.quiet && !query.endsWith(".")) {
     r.questionNameAt = at;
@@ -67,6 +67,8 @@ function pointsToQuestionName(r: DnsReader): boolean {
 // storage, and the next name would allocate it again).
 const levelStarts: number[] = [];
 let levels = 0;
+// Whether the name decoded last holds an upper-case letter: most do not, and need no lower-casing.
+let upperCase = false;
 
 function extractName(r: DnsReader, room: number, downcase: boolean): number {
   let out = 0;
@@ -76,6 +78,7 @@ function extractName(r: DnsReader, room: number, downcase: boolean): number {
   let resumeAt = -1;
   levelStarts[0] = 0;
   levels = 1;
+  upperCase = false;
   for (;;) {
     if (r.pos >= r.end) return failName(r, "dns_invalid_name", resumeAt, end);
     const labelAt = r.pos;
@@ -105,7 +108,12 @@ function extractName(r: DnsReader, room: number, downcase: boolean): number {
     if (labelLen > 63 && !r.netbiosResponder) return failName(r, "DNS_label_too_long", resumeAt, end);
     if (labelLen >= room) return failName(r, "DNS_label_len_gt_name_len", resumeAt, end);
 
-    for (let i = 0; i < labelLen; i++) scratch[out + i] = buf[r.pos + i];
+    const from = r.pos;
+    for (let i = 0; i < labelLen; i++) {
+      const c = buf[from + i];
+      scratch[out + i] = c;
+      if (c >= 0x41 && c <= 0x5a) upperCase = true;
+    }
     scratch[out + labelLen] = DOT;
     out += labelLen + 1;
     room -= labelLen + 1;
@@ -116,7 +124,7 @@ function extractName(r: DnsReader, room: number, downcase: boolean): number {
     const first = levelStarts[level];
     if (out - first >= 255) r.weird("DNS_NAME_too_long");
     if (out - first >= 2 && scratch[out - 1] === DOT) out--;
-    if (downcase || level > 0) lowerCase(first, out);
+    if (upperCase && (downcase || level > 0)) lowerCase(first, out);
   }
   if (resumeAt >= 0) r.pos = resumeAt;
   r.end = end;

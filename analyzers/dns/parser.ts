@@ -68,8 +68,9 @@ const HEADER_LENGTH = 12;
 const NO_QUESTIONS: readonly DnsQuestion[] = [];
 const NO_RECORDS: readonly DnsResourceRecord[] = [];
 
+// Messages are parsed one at a time, each to its end: one reader and one section context serve
+// them all, reset for each.
 const reader = new DnsReader();
-// Reset for each message, like the reader.
 const section: SectionContext = {
   answerType: AnswerType.ANS,
   handledTypes: BASE_HANDLED_TYPES,
