@@ -7,8 +7,7 @@ import type { Connection, ConnectionAnalyzer } from "../conn/connection.ts";
 import { HIST_ANALYZER_LIMIT_REACHED } from "../conn/connection.ts";
 import type { ConnectionEvents } from "../conn/connection-events.ts";
 import { TimerKind, type SessionHost } from "../conn/session-host.ts";
-import type { Options } from "../../core/options.ts";
-import { DnsEventRaiser, SKIPPABLE_TYPE_EVENTS } from "./events.ts";
+import { raiseDnsEvents, SKIPPABLE_TYPE_EVENTS } from "./events.ts";
 import { type DnsParseOptions, parseDnsMessage } from "./parser.ts";
 import type { HandledTypes } from "./resource-record.ts";
 
@@ -25,25 +24,13 @@ const OPCODE_UPDATE = 5;
 export class DnsAnalyzer implements ConnectionAnalyzer {
   readonly name = "dns";
   private firstMessage = true;
-  private readonly netbios: boolean;
   private readonly parseOptions: DnsParseOptions;
-  private readonly events: DnsEventRaiser;
 
   constructor(
     conn: Connection,
     private readonly host: SessionHost,
   ) {
-    this.netbios = conn.respPort === NETBIOS_NS_PORT || conn.origPort === NETBIOS_NS_PORT;
-    this.parseOptions = {
-      netbios: this.netbios,
-      netbiosResponder: conn.respPort === NETBIOS_NS_PORT,
-      tcp: conn.transport === "tcp",
-      maxQueries: host.options.dns_max_queries,
-      maxCompressionChainDepth: host.options.dns_max_compression_chain_depth,
-      handledTypes: new ScriptHandledTypes(conn.events),
-      ...sectionSkipping(host.options),
-    };
-    this.events = new DnsEventRaiser(conn);
+    this.parseOptions = parseOptionsFor(conn, host);
     if (conn.transport === "udp") {
       // This analyzer is about to take the next slot in conn.analyzers; the timer names that slot.
       host.addTimer(conn, host.networkTime + host.options.dns_session_timeout, TimerKind.Analyzer, conn.analyzers.length);
@@ -66,16 +53,16 @@ export class DnsAnalyzer implements ConnectionAnalyzer {
       this.host.weird(conn, w.name, w.addl);
       if (w.limitReached) conn.checkHistory(HIST_ANALYZER_LIMIT_REACHED, "X");
     }
-    this.events.message(isQuery, length, r);
+    raiseDnsEvents(conn, isQuery, length, r);
   }
 
   // Over TCP each message is preceded by its 2-byte length (RFC 1035 4.2.2); a message may arrive in
   // pieces, and a piece may hold several messages. Unfinished bytes wait here, per direction.
-  private readonly partial: [Uint8Array | undefined, Uint8Array | undefined] = [undefined, undefined];
+  private heldFromOrig: Uint8Array | undefined;
+  private heldFromResp: Uint8Array | undefined;
 
   deliverStream(conn: Connection, isOrig: boolean, data: Uint8Array): void {
-    const side = isOrig ? 0 : 1;
-    const held = this.partial[side];
+    const held = isOrig ? this.heldFromOrig : this.heldFromResp;
     const buf = held ? concat(held, data) : data;
     let off = 0;
     while (buf.length - off >= 2) {
@@ -84,13 +71,15 @@ export class DnsAnalyzer implements ConnectionAnalyzer {
       this.deliver(conn, isOrig, buf, off + 2, len);
       off += 2 + len;
     }
-    this.partial[side] = off < buf.length ? buf.slice(off) : undefined;
+    const rest = off < buf.length ? buf.slice(off) : undefined;
+    if (isOrig) this.heldFromOrig = rest;
+    else this.heldFromResp = rest;
   }
 
   /** Query, notify and dynamic update everywhere; NetBIOS opcodes too on port 137 (Zeek's rule). */
   private opcodeAccepted(flagsHigh: number): boolean {
     const opcode = (flagsHigh >> 3) & 0xf;
-    return this.netbios || opcode === OPCODE_QUERY || opcode === OPCODE_NOTIFY || opcode === OPCODE_UPDATE;
+    return this.parseOptions.netbios === true || opcode === OPCODE_QUERY || opcode === OPCODE_NOTIFY || opcode === OPCODE_UPDATE;
   }
 
   /** Zeek's DNS expiry: a UDP flow quiet for dns_session_timeout (less a second of grace) ends. */
@@ -104,6 +93,34 @@ export class DnsAnalyzer implements ConnectionAnalyzer {
   }
 }
 
+// A connection's parse options depend only on its kind (NetBIOS name service or not, responder
+// or either side, UDP or TCP) and on the run: the host's options and the scripts its connections'
+// events reach. They are made once per host and kind, not per connection.
+const parseOptionsByHost = new WeakMap<SessionHost, DnsParseOptions[]>();
+
+function parseOptionsFor(conn: Connection, host: SessionHost): DnsParseOptions {
+  const netbiosResponder = conn.respPort === NETBIOS_NS_PORT;
+  const netbios = netbiosResponder || conn.origPort === NETBIOS_NS_PORT;
+  const tcp = conn.transport === "tcp";
+  let byKind = parseOptionsByHost.get(host);
+  if (byKind === undefined) {
+    byKind = [];
+    parseOptionsByHost.set(host, byKind);
+  }
+  const options = host.options;
+  // Zeek's dns_skip_all_auth and dns_skip_all_addl (both T by default: those sections are not read).
+  return (byKind[(netbios ? 1 : 0) | (netbiosResponder ? 2 : 0) | (tcp ? 4 : 0)] ??= {
+    netbios,
+    netbiosResponder,
+    tcp,
+    maxQueries: options.dns_max_queries,
+    maxCompressionChainDepth: options.dns_max_compression_chain_depth,
+    handledTypes: new ScriptHandledTypes(conn.events),
+    skipAllAuth: options.dns_skip_all_auth,
+    skipAllAddl: options.dns_skip_all_addl,
+  });
+}
+
 /** Zeek reads some RR types only when a script handles their event: asks the loaded scripts. */
 class ScriptHandledTypes implements HandledTypes {
   constructor(private readonly events: ConnectionEvents) {}
@@ -112,11 +129,6 @@ class ScriptHandledTypes implements HandledTypes {
     const event = SKIPPABLE_TYPE_EVENTS.get(type);
     return event !== undefined && this.events.handles(event);
   }
-}
-
-/** Zeek's dns_skip_all_auth and dns_skip_all_addl (both T by default: those sections are not read). */
-function sectionSkipping(options: Options): Pick<DnsParseOptions, "skipAllAuth" | "skipAllAddl"> {
-  return { skipAllAuth: options.dns_skip_all_auth, skipAllAddl: options.dns_skip_all_addl };
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

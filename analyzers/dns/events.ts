@@ -34,281 +34,273 @@ export const SKIPPABLE_TYPE_EVENTS: ReadonlyMap<number, DnsEvent> = new Map<numb
 ]);
 
 /** Raises the events of one message. `isQuery` is Zeek's: from the originator (after any flip). */
-export class DnsEventRaiser {
-  private isQuery = 0;
-  /** The section of the record at hand has its events (see record()). */
-  private sectionEvents = true;
-
-  constructor(private readonly conn: Connection) {}
-
-  message(isQuery: boolean, length: number, result: DnsParseResult): void {
-    const events = this.conn.events;
-    const m: Partial<DnsMessage> | undefined = result.ok ? result.message : result.partial;
-    if (m === undefined || m.header === undefined) return;
-    if (!result.ok && !result.messageEvent) return;
-    const msg = m.header;
-    this.isQuery = isQuery ? 1 : 0;
-    if (events.handles("dns_message")) this.raise("dns_message", [this.conn, isQuery, msg, length]);
-    for (const q of m.questions ?? []) this.question(msg, q);
-    for (const rr of m.answers ?? []) this.record(msg, rr, true);
-    if (m.zone !== undefined) {
-      for (const rr of m.authority ?? []) this.record(msg, rr, true);
-      if (result.ok && events.handles("dns_dynamic_update")) this.raise("dns_dynamic_update", [this.conn, msg, m.zone.zname, m.zone.zclass]);
-    }
-    if (result.ok) {
-      this.conn.addService("dns");
-      if (m.zone === undefined) for (const rr of m.authority ?? []) this.record(msg, rr, result.message.authorityEvents);
-      for (const rr of m.additional ?? []) this.record(msg, rr, true);
-    }
-    if ((result.ok || result.endEvent) && events.handles("dns_end")) this.raise("dns_end", [this.conn, msg]);
+export function raiseDnsEvents(conn: Connection, isQuery: boolean, length: number, result: DnsParseResult): void {
+  const events = conn.events;
+  const m: Partial<DnsMessage> | undefined = result.ok ? result.message : result.partial;
+  if (m === undefined || m.header === undefined) return;
+  if (!result.ok && !result.messageEvent) return;
+  const msg = m.header;
+  const queryFlag = isQuery ? 1 : 0;
+  if (events.handles("dns_message")) raise(conn, "dns_message", [conn, isQuery, msg, length]);
+  for (const q of m.questions ?? []) question(conn, msg, q);
+  for (const rr of m.answers ?? []) record(conn, msg, rr, true, queryFlag);
+  if (m.zone !== undefined) {
+    for (const rr of m.authority ?? []) record(conn, msg, rr, true, queryFlag);
+    if (result.ok && events.handles("dns_dynamic_update")) raise(conn, "dns_dynamic_update", [conn, msg, m.zone.zname, m.zone.zclass]);
   }
-
-  // The arguments come as one array, the connection first: the runtime takes it as it is.
-  private raise<E extends DnsEvent>(event: E, args: [Connection, ...ArgsAfterConnection<E>]): void {
-    this.conn.events.raise(event, args);
+  if (result.ok) {
+    conn.addService("dns");
+    if (m.zone === undefined) for (const rr of m.authority ?? []) record(conn, msg, rr, result.message.authorityEvents, queryFlag);
+    for (const rr of m.additional ?? []) record(conn, msg, rr, true, queryFlag);
   }
+  if ((result.ok || result.endEvent) && events.handles("dns_end")) raise(conn, "dns_end", [conn, msg]);
+}
 
-  // Zeek's choice of event for a question: a query, a reply with no records at all, any other reply.
-  private question(msg: DnsMsg, q: DnsQuestion): void {
-    const event = !msg.QR
-      ? "dns_request"
-      : msg.num_answers === 0 && msg.num_auth === 0 && msg.num_addl === 0
-        ? "dns_rejected"
-        : "dns_query_reply";
-    if (this.conn.events.handles(event)) this.raise(event, [this.conn, msg, q.query, q.qtype, q.qclass, q.original_query]);
-  }
+// The arguments come as one array, the connection first: the runtime takes it as it is.
+function raise<E extends DnsEvent>(conn: Connection, event: E, args: [Connection, ...ArgsAfterConnection<E>]): void {
+  conn.events.raise(event, args);
+}
 
-  /**
-   * The events of one record. `sectionEvents` is false for an authority section Zeek reads only to
-   * reach the additional one; a few events (TSIG, EDNS options, SVCB/HTTPS) Zeek raises even then.
-   */
-  private record(msg: DnsMsg, rr: DnsResourceRecord, sectionEvents: boolean): void {
-    const d = rr.rdata;
-    this.sectionEvents = sectionEvents;
-    switch (d.kind) {
-      case "A":
-        if (this.wants("dns_A_reply")) this.raise("dns_A_reply", [this.conn, msg, answer(rr), d.a]);
-        return;
-      case "AAAA":
-        if (this.wants("dns_AAAA_reply")) this.raise("dns_AAAA_reply", [this.conn, msg, answer(rr), d.a]);
-        return;
-      case "A6":
-        if (this.wants("dns_A6_reply")) this.raise("dns_A6_reply", [this.conn, msg, answer(rr), d.a]);
-        return;
-      case "NS":
-        if (this.wants("dns_NS_reply")) this.raise("dns_NS_reply", [this.conn, msg, answer(rr), d.name]);
-        return;
-      case "CNAME":
-        if (this.wants("dns_CNAME_reply")) this.raise("dns_CNAME_reply", [this.conn, msg, answer(rr), d.name]);
-        return;
-      case "PTR":
-        if (this.wants("dns_PTR_reply")) this.raise("dns_PTR_reply", [this.conn, msg, answer(rr), d.name]);
-        return;
-      case "SOA":
-        if (this.wants("dns_SOA_reply")) {
-          const { mname, rname, serial, refresh, retry, expire, minimum } = d;
-          this.raise("dns_SOA_reply", [this.conn, msg, answer(rr), { mname, rname, serial, refresh, retry, expire, minimum }]);
-        }
-        return;
-      case "MX":
-        if (this.wants("dns_MX_reply")) this.raise("dns_MX_reply", [this.conn, msg, answer(rr), d.name, d.preference]);
-        return;
-      case "SRV":
-        if (this.wants("dns_SRV_reply")) this.raise("dns_SRV_reply", [this.conn, msg, answer(rr), d.target, d.priority, d.weight, d.p]);
-        return;
-      case "NAPTR":
-        if (this.wants("dns_NAPTR_reply")) {
-          const { order, preference, flags, service, regexp, replacement } = d;
-          this.raise("dns_NAPTR_reply", [this.conn, msg, answer(rr), { order, preference, flags, service, regexp, replacement }]);
-        }
-        return;
-      case "TXT":
-        if (this.wants("dns_TXT_reply")) this.raise("dns_TXT_reply", [this.conn, msg, answer(rr), d.strs]);
-        return;
-      case "SPF":
-        if (this.wants("dns_SPF_reply")) this.raise("dns_SPF_reply", [this.conn, msg, answer(rr), d.strs]);
-        return;
-      case "HINFO":
-        if (this.wants("dns_HINFO_reply")) this.raise("dns_HINFO_reply", [this.conn, msg, answer(rr), d.cpu, d.os]);
-        return;
-      case "WKS":
-        if (this.wants("dns_WKS_reply")) this.raise("dns_WKS_reply", [this.conn, msg, answer(rr)]);
-        return;
-      case "CAA":
-        if (this.wants("dns_CAA_reply")) this.raise("dns_CAA_reply", [this.conn, msg, answer(rr), d.flags, d.tag, d.value]);
-        return;
-      case "OPT":
-        this.edns(msg, rr, d, sectionEvents);
-        return;
-      case "TKEY":
-        if (this.wants("dns_TKEY")) {
-          this.raise("dns_TKEY", [this.conn, msg, {
-            query: rr.query,
-            qtype: rr.answer_type,
-            alg_name: d.alg_name,
-            inception: d.inception,
-            expiration: d.expiration,
-            mode: d.mode,
-            rr_error: d.rr_error,
-            key_data: bytes(d.key_data),
-            is_query: this.isQuery,
-          }]);
-        }
-        return;
-      case "TSIG":
-        if (this.wants("dns_TSIG_addl")) {
-          this.raise("dns_TSIG_addl", [this.conn, msg, {
-            query: rr.query,
-            qtype: rr.answer_type,
-            alg_name: d.alg_name,
-            sig: bytes(d.sig),
-            time_signed: d.time_signed,
-            fudge: d.fudge,
-            orig_id: d.orig_id,
-            rr_error: d.rr_error,
-            is_query: this.isQuery,
-          }]);
-        }
-        return;
-      case "RRSIG":
-        if (this.wants("dns_RRSIG")) {
-          this.raise("dns_RRSIG", [this.conn, msg, answer(rr), {
-            ...this.owner(rr),
-            type_covered: d.type_covered,
-            algorithm: d.algorithm,
-            labels: d.labels,
-            orig_ttl: d.orig_ttl,
-            sig_exp: d.sig_exp,
-            sig_incep: d.sig_incep,
-            key_tag: d.key_tag,
-            signer_name: d.signer_name,
-            signature: bytes(d.signature),
-            is_query: this.isQuery,
-          }]);
-        }
-        return;
-      case "DNSKEY":
-        if (this.wants("dns_DNSKEY")) {
-          const { flags, protocol, algorithm } = d;
-          this.raise("dns_DNSKEY", [this.conn, msg, answer(rr), { ...this.owner(rr), flags, protocol, algorithm, public_key: bytes(d.public_key), is_query: this.isQuery }]);
-        }
-        return;
-      case "NSEC":
-        if (this.wants("dns_NSEC")) this.raise("dns_NSEC", [this.conn, msg, answer(rr), d.next_name, d.bitmaps.map(bytes)]);
-        return;
-      case "NSEC3":
-        if (this.wants("dns_NSEC3")) {
-          const { nsec_flags, nsec_hash_algo, nsec_iter, nsec_salt_len, nsec_hlen } = d;
-          this.raise("dns_NSEC3", [this.conn, msg, answer(rr), {
-            ...this.owner(rr),
-            nsec_flags,
-            nsec_hash_algo,
-            nsec_iter,
-            nsec_salt_len,
-            nsec_salt: bytes(d.nsec_salt),
-            nsec_hlen,
-            nsec_hash: bytes(d.nsec_hash),
-            bitmaps: d.bitmaps.map(bytes),
-            is_query: this.isQuery,
-          }]);
-        }
-        return;
-      case "NSEC3PARAM":
-        if (this.wants("dns_NSEC3PARAM")) {
-          const { nsec_flags, nsec_hash_algo, nsec_iter, nsec_salt_len } = d;
-          this.raise("dns_NSEC3PARAM", [this.conn, msg, answer(rr), {
-            ...this.owner(rr),
-            nsec_flags,
-            nsec_hash_algo,
-            nsec_iter,
-            nsec_salt_len,
-            nsec_salt: bytes(d.nsec_salt),
-            is_query: this.isQuery,
-          }]);
-        }
-        return;
-      case "DS":
-        if (this.wants("dns_DS")) {
-          const { key_tag, algorithm, digest_type } = d;
-          this.raise("dns_DS", [this.conn, msg, answer(rr), { ...this.owner(rr), key_tag, algorithm, digest_type, digest_val: bytes(d.digest_val), is_query: this.isQuery }]);
-        }
-        return;
-      case "BINDS":
-        if (this.wants("dns_BINDS")) {
-          const { algorithm, key_id, removal_flag, complete_flag } = d;
-          this.raise("dns_BINDS", [this.conn, msg, answer(rr), { ...this.owner(rr), algorithm, key_id, removal_flag, complete_flag, is_query: this.isQuery }]);
-        }
-        return;
-      case "SSHFP":
-        if (this.wants("dns_SSHFP")) this.raise("dns_SSHFP", [this.conn, msg, answer(rr), d.algo, d.fptype, bytes(d.fingerprint)]);
-        return;
-      case "LOC":
-        if (this.wants("dns_LOC")) {
-          const { version, size, horiz_pre, vert_pre, latitude, longitude, altitude } = d;
-          this.raise("dns_LOC", [this.conn, msg, answer(rr), { ...this.owner(rr), version, size, horiz_pre, vert_pre, latitude, longitude, altitude, is_query: this.isQuery }]);
-        }
-        return;
-      case "SVCB":
-      case "HTTPS": {
-        const event = d.kind === "SVCB" ? "dns_SVCB" : "dns_HTTPS";
-        if (this.wants(event)) {
-          const svcb: Api.DnsSvcbRr = { svc_priority: d.svc_priority, target_name: d.target_name };
-          if (d.svc_params !== undefined) {
-            svcb.svc_params = d.svc_params.map(({ raw, ...param }) => (raw === undefined ? param : { ...param, raw: bytes(raw) }));
-          }
-          this.raise(event, [this.conn, msg, answer(rr), svcb]);
-        }
-        return;
+// Zeek's choice of event for a question: a query, a reply with no records at all, any other reply.
+function question(conn: Connection, msg: DnsMsg, q: DnsQuestion): void {
+  const event = !msg.QR
+    ? "dns_request"
+    : msg.num_answers === 0 && msg.num_auth === 0 && msg.num_addl === 0
+      ? "dns_rejected"
+      : "dns_query_reply";
+  if (conn.events.handles(event)) raise(conn, event, [conn, msg, q.query, q.qtype, q.qclass, q.original_query]);
+}
+
+/**
+ * The events of one record. `sectionEvents` is false for an authority section Zeek reads only to
+ * reach the additional one; a few events (TSIG, EDNS options, SVCB/HTTPS) Zeek raises even then.
+ * `isQuery` is the is_query field of the records Zeek builds: 1 for a query, else 0.
+ */
+function record(conn: Connection, msg: DnsMsg, rr: DnsResourceRecord, sectionEvents: boolean, isQuery: number): void {
+  const d = rr.rdata;
+  switch (d.kind) {
+    case "A":
+      if (wants(conn, "dns_A_reply", sectionEvents)) raise(conn, "dns_A_reply", [conn, msg, answer(rr), d.a]);
+      return;
+    case "AAAA":
+      if (wants(conn, "dns_AAAA_reply", sectionEvents)) raise(conn, "dns_AAAA_reply", [conn, msg, answer(rr), d.a]);
+      return;
+    case "A6":
+      if (wants(conn, "dns_A6_reply", sectionEvents)) raise(conn, "dns_A6_reply", [conn, msg, answer(rr), d.a]);
+      return;
+    case "NS":
+      if (wants(conn, "dns_NS_reply", sectionEvents)) raise(conn, "dns_NS_reply", [conn, msg, answer(rr), d.name]);
+      return;
+    case "CNAME":
+      if (wants(conn, "dns_CNAME_reply", sectionEvents)) raise(conn, "dns_CNAME_reply", [conn, msg, answer(rr), d.name]);
+      return;
+    case "PTR":
+      if (wants(conn, "dns_PTR_reply", sectionEvents)) raise(conn, "dns_PTR_reply", [conn, msg, answer(rr), d.name]);
+      return;
+    case "SOA":
+      if (wants(conn, "dns_SOA_reply", sectionEvents)) {
+        const { mname, rname, serial, refresh, retry, expire, minimum } = d;
+        raise(conn, "dns_SOA_reply", [conn, msg, answer(rr), { mname, rname, serial, refresh, retry, expire, minimum }]);
       }
-      case "unknown":
-        if (this.wants("dns_unknown_reply")) this.raise("dns_unknown_reply", [this.conn, msg, answer(rr)]);
-        return;
-      case "prerequisite":
-        if (this.wants("dns_dynamic_update_pre")) this.raise("dns_dynamic_update_pre", [this.conn, msg, answer(rr)]);
-        return;
-      case "delete":
-        if (this.wants("dns_dynamic_update_del")) this.raise("dns_dynamic_update_del", [this.conn, msg, answer(rr)]);
-        return;
-      case "unparsed":
-      case "none":
-        return;
-    }
-  }
-
-  // dns_EDNS_addl for the record, then one event per option Zeek decodes.
-  private edns(msg: DnsMsg, rr: DnsResourceRecord, d: DnsEdns, sectionEvents: boolean): void {
-    const events = this.conn.events;
-    if (sectionEvents && events.handles("dns_EDNS_addl")) {
-      this.raise("dns_EDNS_addl", [this.conn, msg, {
-        query: rr.query,
-        qtype: rr.answer_type,
-        t: rr.qtype,
-        payload_size: d.payload_size,
-        extended_rcode: d.extended_rcode,
-        version: d.version,
-        z_field: d.z_field,
-        TTL: rr.TTL,
-        is_query: this.isQuery,
-      }]);
-    }
-    for (const option of d.options) {
-      if (option.ecs !== undefined && events.handles("dns_EDNS_ecs")) this.raise("dns_EDNS_ecs", [this.conn, msg, { ...option.ecs }]);
-      if (option.cookie !== undefined && events.handles("dns_EDNS_cookie")) {
-        this.raise("dns_EDNS_cookie", [this.conn, msg, { client_cookie: bytes(option.cookie.client_cookie), server_cookie: bytes(option.cookie.server_cookie) }]);
+      return;
+    case "MX":
+      if (wants(conn, "dns_MX_reply", sectionEvents)) raise(conn, "dns_MX_reply", [conn, msg, answer(rr), d.name, d.preference]);
+      return;
+    case "SRV":
+      if (wants(conn, "dns_SRV_reply", sectionEvents)) raise(conn, "dns_SRV_reply", [conn, msg, answer(rr), d.target, d.priority, d.weight, d.p]);
+      return;
+    case "NAPTR":
+      if (wants(conn, "dns_NAPTR_reply", sectionEvents)) {
+        const { order, preference, flags, service, regexp, replacement } = d;
+        raise(conn, "dns_NAPTR_reply", [conn, msg, answer(rr), { order, preference, flags, service, regexp, replacement }]);
       }
-      if (option.tcp_keepalive !== undefined && events.handles("dns_EDNS_tcp_keepalive")) {
-        this.raise("dns_EDNS_tcp_keepalive", [this.conn, msg, { ...option.tcp_keepalive }]);
+      return;
+    case "TXT":
+      if (wants(conn, "dns_TXT_reply", sectionEvents)) raise(conn, "dns_TXT_reply", [conn, msg, answer(rr), d.strs]);
+      return;
+    case "SPF":
+      if (wants(conn, "dns_SPF_reply", sectionEvents)) raise(conn, "dns_SPF_reply", [conn, msg, answer(rr), d.strs]);
+      return;
+    case "HINFO":
+      if (wants(conn, "dns_HINFO_reply", sectionEvents)) raise(conn, "dns_HINFO_reply", [conn, msg, answer(rr), d.cpu, d.os]);
+      return;
+    case "WKS":
+      if (wants(conn, "dns_WKS_reply", sectionEvents)) raise(conn, "dns_WKS_reply", [conn, msg, answer(rr)]);
+      return;
+    case "CAA":
+      if (wants(conn, "dns_CAA_reply", sectionEvents)) raise(conn, "dns_CAA_reply", [conn, msg, answer(rr), d.flags, d.tag, d.value]);
+      return;
+    case "OPT":
+      edns(conn, msg, rr, d, sectionEvents, isQuery);
+      return;
+    case "TKEY":
+      if (wants(conn, "dns_TKEY", sectionEvents)) {
+        raise(conn, "dns_TKEY", [conn, msg, {
+          query: rr.query,
+          qtype: rr.answer_type,
+          alg_name: d.alg_name,
+          inception: d.inception,
+          expiration: d.expiration,
+          mode: d.mode,
+          rr_error: d.rr_error,
+          key_data: bytes(d.key_data),
+          is_query: isQuery,
+        }]);
       }
+      return;
+    case "TSIG":
+      if (wants(conn, "dns_TSIG_addl", sectionEvents)) {
+        raise(conn, "dns_TSIG_addl", [conn, msg, {
+          query: rr.query,
+          qtype: rr.answer_type,
+          alg_name: d.alg_name,
+          sig: bytes(d.sig),
+          time_signed: d.time_signed,
+          fudge: d.fudge,
+          orig_id: d.orig_id,
+          rr_error: d.rr_error,
+          is_query: isQuery,
+        }]);
+      }
+      return;
+    case "RRSIG":
+      if (wants(conn, "dns_RRSIG", sectionEvents)) {
+        raise(conn, "dns_RRSIG", [conn, msg, answer(rr), {
+          ...owner(rr),
+          type_covered: d.type_covered,
+          algorithm: d.algorithm,
+          labels: d.labels,
+          orig_ttl: d.orig_ttl,
+          sig_exp: d.sig_exp,
+          sig_incep: d.sig_incep,
+          key_tag: d.key_tag,
+          signer_name: d.signer_name,
+          signature: bytes(d.signature),
+          is_query: isQuery,
+        }]);
+      }
+      return;
+    case "DNSKEY":
+      if (wants(conn, "dns_DNSKEY", sectionEvents)) {
+        const { flags, protocol, algorithm } = d;
+        raise(conn, "dns_DNSKEY", [conn, msg, answer(rr), { ...owner(rr), flags, protocol, algorithm, public_key: bytes(d.public_key), is_query: isQuery }]);
+      }
+      return;
+    case "NSEC":
+      if (wants(conn, "dns_NSEC", sectionEvents)) raise(conn, "dns_NSEC", [conn, msg, answer(rr), d.next_name, d.bitmaps.map(bytes)]);
+      return;
+    case "NSEC3":
+      if (wants(conn, "dns_NSEC3", sectionEvents)) {
+        const { nsec_flags, nsec_hash_algo, nsec_iter, nsec_salt_len, nsec_hlen } = d;
+        raise(conn, "dns_NSEC3", [conn, msg, answer(rr), {
+          ...owner(rr),
+          nsec_flags,
+          nsec_hash_algo,
+          nsec_iter,
+          nsec_salt_len,
+          nsec_salt: bytes(d.nsec_salt),
+          nsec_hlen,
+          nsec_hash: bytes(d.nsec_hash),
+          bitmaps: d.bitmaps.map(bytes),
+          is_query: isQuery,
+        }]);
+      }
+      return;
+    case "NSEC3PARAM":
+      if (wants(conn, "dns_NSEC3PARAM", sectionEvents)) {
+        const { nsec_flags, nsec_hash_algo, nsec_iter, nsec_salt_len } = d;
+        raise(conn, "dns_NSEC3PARAM", [conn, msg, answer(rr), {
+          ...owner(rr),
+          nsec_flags,
+          nsec_hash_algo,
+          nsec_iter,
+          nsec_salt_len,
+          nsec_salt: bytes(d.nsec_salt),
+          is_query: isQuery,
+        }]);
+      }
+      return;
+    case "DS":
+      if (wants(conn, "dns_DS", sectionEvents)) {
+        const { key_tag, algorithm, digest_type } = d;
+        raise(conn, "dns_DS", [conn, msg, answer(rr), { ...owner(rr), key_tag, algorithm, digest_type, digest_val: bytes(d.digest_val), is_query: isQuery }]);
+      }
+      return;
+    case "BINDS":
+      if (wants(conn, "dns_BINDS", sectionEvents)) {
+        const { algorithm, key_id, removal_flag, complete_flag } = d;
+        raise(conn, "dns_BINDS", [conn, msg, answer(rr), { ...owner(rr), algorithm, key_id, removal_flag, complete_flag, is_query: isQuery }]);
+      }
+      return;
+    case "SSHFP":
+      if (wants(conn, "dns_SSHFP", sectionEvents)) raise(conn, "dns_SSHFP", [conn, msg, answer(rr), d.algo, d.fptype, bytes(d.fingerprint)]);
+      return;
+    case "LOC":
+      if (wants(conn, "dns_LOC", sectionEvents)) {
+        const { version, size, horiz_pre, vert_pre, latitude, longitude, altitude } = d;
+        raise(conn, "dns_LOC", [conn, msg, answer(rr), { ...owner(rr), version, size, horiz_pre, vert_pre, latitude, longitude, altitude, is_query: isQuery }]);
+      }
+      return;
+    case "SVCB":
+    case "HTTPS": {
+      const event = d.kind === "SVCB" ? "dns_SVCB" : "dns_HTTPS";
+      if (wants(conn, event, sectionEvents)) {
+        const svcb: Api.DnsSvcbRr = { svc_priority: d.svc_priority, target_name: d.target_name };
+        if (d.svc_params !== undefined) {
+          svcb.svc_params = d.svc_params.map(({ raw, ...param }) => (raw === undefined ? param : { ...param, raw: bytes(raw) }));
+        }
+        raise(conn, event, [conn, msg, answer(rr), svcb]);
+      }
+      return;
+    }
+    case "unknown":
+      if (wants(conn, "dns_unknown_reply", sectionEvents)) raise(conn, "dns_unknown_reply", [conn, msg, answer(rr)]);
+      return;
+    case "prerequisite":
+      if (wants(conn, "dns_dynamic_update_pre", sectionEvents)) raise(conn, "dns_dynamic_update_pre", [conn, msg, answer(rr)]);
+      return;
+    case "delete":
+      if (wants(conn, "dns_dynamic_update_del", sectionEvents)) raise(conn, "dns_dynamic_update_del", [conn, msg, answer(rr)]);
+      return;
+    case "unparsed":
+    case "none":
+      return;
+  }
+}
+
+// dns_EDNS_addl for the record, then one event per option Zeek decodes.
+function edns(conn: Connection, msg: DnsMsg, rr: DnsResourceRecord, d: DnsEdns, sectionEvents: boolean, isQuery: number): void {
+  const events = conn.events;
+  if (sectionEvents && events.handles("dns_EDNS_addl")) {
+    raise(conn, "dns_EDNS_addl", [conn, msg, {
+      query: rr.query,
+      qtype: rr.answer_type,
+      t: rr.qtype,
+      payload_size: d.payload_size,
+      extended_rcode: d.extended_rcode,
+      version: d.version,
+      z_field: d.z_field,
+      TTL: rr.TTL,
+      is_query: isQuery,
+    }]);
+  }
+  for (const option of d.options) {
+    if (option.ecs !== undefined && events.handles("dns_EDNS_ecs")) raise(conn, "dns_EDNS_ecs", [conn, msg, { ...option.ecs }]);
+    if (option.cookie !== undefined && events.handles("dns_EDNS_cookie")) {
+      raise(conn, "dns_EDNS_cookie", [conn, msg, { client_cookie: bytes(option.cookie.client_cookie), server_cookie: bytes(option.cookie.server_cookie) }]);
+    }
+    if (option.tcp_keepalive !== undefined && events.handles("dns_EDNS_tcp_keepalive")) {
+      raise(conn, "dns_EDNS_tcp_keepalive", [conn, msg, { ...option.tcp_keepalive }]);
     }
   }
+}
 
-  private wants(event: DnsEvent): boolean {
-    return this.conn.events.handles(event) && (this.sectionEvents || ALWAYS_RAISED.has(event));
-  }
+function wants(conn: Connection, event: DnsEvent, sectionEvents: boolean): boolean {
+  return conn.events.handles(event) && (sectionEvents || ALWAYS_RAISED.has(event));
+}
 
-  private owner(rr: DnsResourceRecord): { query: string; answer_type: number } {
-    return { query: rr.query, answer_type: rr.answer_type };
-  }
+function owner(rr: DnsResourceRecord): { query: string; answer_type: number } {
+  return { query: rr.query, answer_type: rr.answer_type };
 }
 
 /** Events Zeek raises for a record even in a section it reads only for its side effects. */

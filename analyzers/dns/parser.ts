@@ -4,9 +4,9 @@
 // zone, prerequisites and updates of a dynamic update), then the answer section. Authority and
 // additional records come after confirmation and, like Zeek, are skipped unless asked for.
 // It never throws: any failure is a result naming Zeek's weird or violation.
-import { readNameBothCases } from "./name.ts";
+import { readQuestionName } from "./name.ts";
 import { DnsReader } from "./reader.ts";
-import { type HandledTypes, readRecord, readRecordStart, type SectionContext } from "./resource-record.ts";
+import { type HandledTypes, readRecord, readZone, type SectionContext } from "./resource-record.ts";
 import {
   AnswerType, DnsOpcode, type DnsMessage, type DnsMsg, type DnsQuestion, type DnsResourceRecord, type DnsWeird, RRType,
 } from "./types.ts";
@@ -46,12 +46,12 @@ export interface DnsParseOptions {
 }
 
 export type DnsParseResult =
-  | { ok: true; message: DnsMessage; weirds: DnsWeird[] }
+  | { ok: true; message: DnsMessage; weirds: readonly DnsWeird[] }
   | {
       ok: false;
       /** Zeek's weird/violation name; where Zeek stops without one, a name of ours saying why. */
       error: string;
-      weirds: DnsWeird[];
+      weirds: readonly DnsWeird[];
       /** Whatever was parsed before the failure (header, questions...). */
       partial?: Partial<DnsMessage>;
       /** Zeek reports an analyzer violation. */
@@ -64,88 +64,99 @@ export type DnsParseResult =
 
 const HEADER_LENGTH = 12;
 
-export function parseDnsMessage(data: Uint8Array, offset: number, length: number, opts: DnsParseOptions = {}): DnsParseResult {
-  const weirds: DnsWeird[] = [];
-  try {
-    return parseMessage(data, offset, length, opts, weirds);
-  } catch {
-    // Unreachable by design (the fuzz tests hold it to that); no input may take the caller down,
-    // and a bug shows in weird.log.
-    weirds.push({ name: "DNS_parser_internal_error" });
-    return failure("DNS_parser_internal_error", weirds, undefined, NO_EVENTS);
-  }
-}
+// Most sections hold no record: they all share these.
+const NO_QUESTIONS: readonly DnsQuestion[] = [];
+const NO_RECORDS: readonly DnsResourceRecord[] = [];
 
-function parseMessage(data: Uint8Array, offset: number, length: number, opts: DnsParseOptions, weirds: DnsWeird[]): DnsParseResult {
+// Messages are parsed one at a time, each to its end: one reader and one section context serve
+// them all, reset for each.
+const reader = new DnsReader();
+const section: SectionContext = {
+  answerType: AnswerType.ANS,
+  handledTypes: BASE_HANDLED_TYPES,
+  skipEvent: false,
+  dynamicUpdate: false,
+  zclass: 0,
+  rcode: 0,
+};
+
+export function parseDnsMessage(data: Uint8Array, offset: number, length: number, opts: DnsParseOptions = {}): DnsParseResult {
   const start = Math.max(0, Math.min(offset, data.length));
   const end = Math.max(start, Math.min(offset + Math.max(0, length), data.length));
   const netbios = opts.netbios ?? false;
-  if (end - start < HEADER_LENGTH) {
-    weirds.push({ name: "DNS_truncated_len_lt_hdr_len" });
-    return failure("DNS_truncated_len_lt_hdr_len", weirds, undefined, NO_EVENTS);
+  const r = reader;
+  r.reset(data, start, end, opts.maxCompressionChainDepth ?? DEFAULT_MAX_COMPRESSION_CHAIN_DEPTH, opts.netbiosResponder ?? netbios, opts.tcp ?? false);
+  try {
+    return parseMessage(r, netbios, opts);
+  } catch {
+    // Unreachable by design (the fuzz tests hold it to that); no input may take the caller down,
+    // and a bug shows in weird.log.
+    r.weird("DNS_parser_internal_error");
+    return failure("DNS_parser_internal_error", r.weirds, undefined, NO_EVENTS);
   }
-  const header = readHeader(data, start, netbios);
+}
+
+function parseMessage(r: DnsReader, netbios: boolean, opts: DnsParseOptions): DnsParseResult {
+  const start = r.start;
+  if (r.remaining < HEADER_LENGTH) {
+    r.weird("DNS_truncated_len_lt_hdr_len");
+    return failure("DNS_truncated_len_lt_hdr_len", r.weirds, undefined, NO_EVENTS);
+  }
+  const header = readHeader(r.buf, start, netbios);
   const opcode = header.opcode;
   if (opcode !== DnsOpcode.QUERY && opcode !== DnsOpcode.DYNAMIC_UPDATE && opcode !== DnsOpcode.NOTIFY && !netbios) {
-    weirds.push({ name: "DNS_unknown_opcode", addl: String(opcode), limitReached: true });
-    return failure("DNS_unknown_opcode", weirds, { header }, NO_EVENTS);
+    r.weird("DNS_unknown_opcode", String(opcode), true);
+    return failure("DNS_unknown_opcode", r.weirds, { header }, NO_EVENTS);
   }
   const message: DnsMessage = {
     header,
-    questions: [],
-    answers: [],
-    authority: [],
-    additional: [],
+    questions: NO_QUESTIONS,
+    answers: NO_RECORDS,
+    authority: NO_RECORDS,
+    additional: NO_RECORDS,
     authorityParsed: false,
     authorityEvents: false,
     additionalParsed: false,
   };
   const maxQueries = opts.maxQueries ?? DEFAULT_MAX_QUERIES;
   if (maxQueries > 0 && header.num_queries > maxQueries) {
-    weirds.push({ name: "DNS_Conn_count_too_large", addl: `${header.num_queries} > ${maxQueries}`, limitReached: true });
-    return failure("DNS_Conn_count_too_large", weirds, { header }, VIOLATION);
+    r.weird("DNS_Conn_count_too_large", `${header.num_queries} > ${maxQueries}`, true);
+    return failure("DNS_Conn_count_too_large", r.weirds, { header }, VIOLATION);
   }
 
-  const r = new DnsReader(data, start, end, weirds, {
-    maxCompressionDepth: opts.maxCompressionChainDepth ?? DEFAULT_MAX_COMPRESSION_CHAIN_DEPTH,
-    netbiosResponder: opts.netbiosResponder ?? netbios,
-    tcp: opts.tcp ?? false,
-  });
   r.pos = start + HEADER_LENGTH;
   const dynamicUpdate = opcode === DnsOpcode.DYNAMIC_UPDATE && !netbios;
-  const section: SectionContext = {
-    answerType: AnswerType.ANS,
-    handledTypes: opts.handledTypes ?? BASE_HANDLED_TYPES,
-    skipEvent: false,
-    dynamicUpdate,
-    zclass: 0,
-    rcode: header.rcode,
-  };
+  section.answerType = AnswerType.ANS;
+  section.handledTypes = opts.handledTypes ?? BASE_HANDLED_TYPES;
+  section.skipEvent = false;
+  section.dynamicUpdate = dynamicUpdate;
+  section.zclass = 0;
+  section.rcode = header.rcode;
 
   if (dynamicUpdate) {
     if (header.num_queries !== 1) {
-      weirds.push({ name: "DNS_DU_invalid_zone_count", addl: String(header.num_queries) });
-      return failure("DNS_DU_invalid_zone_count", weirds, message, ENDED);
+      r.weird("DNS_DU_invalid_zone_count", String(header.num_queries));
+      return failure("DNS_DU_invalid_zone_count", r.weirds, message, ENDED);
     }
-    const zone = readRecordStart(r);
+    const zone = readZone(r);
     if (zone === null) return stopped(r, message, ENDED);
-    message.zone = { zname: zone.query, ztype: zone.qtype, zclass: zone.qclass };
-    if (zone.qtype !== RRType.SOA) {
+    message.zone = zone;
+    if (zone.ztype !== RRType.SOA) {
       r.fail("DNS_DU_incorrect_zone_type");
       return stopped(r, message, MESSAGE_ONLY);
     }
-    section.zclass = zone.qclass;
+    section.zclass = zone.zclass;
     section.answerType = AnswerType.PREREQUISITE;
-    if (!readSection(r, header.num_answers, section, message.answers)) return stopped(r, message, ENDED);
+    message.answers = readSection(r, header.num_answers, section);
+    if (r.error !== null) return stopped(r, message, ENDED);
     section.answerType = AnswerType.UPDATE;
-    if (!readSection(r, header.num_auth, section, message.authority)) return stopped(r, message, ENDED);
+    message.authority = readSection(r, header.num_auth, section);
+    if (r.error !== null) return stopped(r, message, ENDED);
   } else {
-    for (let n = header.num_queries; n > 0; n--) {
-      const question = readQuestion(r);
-      if (question === null) return stopped(r, message, ENDED);
-      message.questions.push(question);
-    }
-    if (!readSection(r, header.num_answers, section, message.answers)) return stopped(r, message, ENDED);
+    message.questions = readQuestions(r, header.num_queries);
+    if (r.error !== null) return stopped(r, message, ENDED);
+    message.answers = readSection(r, header.num_answers, section);
+    if (r.error !== null) return stopped(r, message, ENDED);
   }
 
   // Confirmed. The rest only adds records; a failure there no longer undoes the confirmation.
@@ -155,24 +166,26 @@ function parseMessage(data: Uint8Array, offset: number, length: number, opts: Dn
     skipAuth ||= header.num_auth === 0 || (opts.skipAuthFromServer ?? false);
     skipAddl ||= header.num_addl === 0 || (opts.skipAddlFromServer ?? false);
   }
-  if (skipAuth && skipAddl) return { ok: true, message, weirds };
+  if (skipAuth && skipAddl) return { ok: true, message, weirds: r.weirds };
 
   if (!dynamicUpdate) {
     section.answerType = AnswerType.AUTH;
     section.skipEvent = skipAuth;
     message.authorityParsed = true;
     message.authorityEvents = !skipAuth;
-    if (!readSection(r, header.num_auth, section, message.authority)) {
-      message.sectionError = r.error ?? "DNS_parse_error";
-      return { ok: true, message, weirds };
+    message.authority = readSection(r, header.num_auth, section);
+    if (r.error !== null) {
+      message.sectionError = r.error;
+      return { ok: true, message, weirds: r.weirds };
     }
   }
-  if (skipAddl) return { ok: true, message, weirds };
+  if (skipAddl) return { ok: true, message, weirds: r.weirds };
   section.answerType = AnswerType.ADDL;
   section.skipEvent = false;
   message.additionalParsed = true;
-  if (!readSection(r, header.num_addl, section, message.additional)) message.sectionError = r.error ?? "DNS_parse_error";
-  return { ok: true, message, weirds };
+  message.additional = readSection(r, header.num_addl, section);
+  if (r.error !== null) message.sectionError = r.error;
+  return { ok: true, message, weirds: r.weirds };
 }
 
 /** Which of dns_message, dns_end and an analyzer violation Zeek raises for a failed message. */
@@ -186,7 +199,7 @@ const MESSAGE_ONLY: FailureStage = { violation: false, messageEvent: true, endEv
 const ENDED: FailureStage = { violation: false, messageEvent: true, endEvent: true };
 const VIOLATION: FailureStage = { violation: true, messageEvent: true, endEvent: true };
 
-function failure(error: string, weirds: DnsWeird[], partial: Partial<DnsMessage> | undefined, stage: FailureStage): DnsParseResult {
+function failure(error: string, weirds: readonly DnsWeird[], partial: Partial<DnsMessage> | undefined, stage: FailureStage): DnsParseResult {
   return { ok: false, error, weirds, partial, ...stage };
 }
 
@@ -222,22 +235,37 @@ function u16At(b: Uint8Array, at: number): number {
 }
 
 function readQuestion(r: DnsReader): DnsQuestion | null {
-  const names = readNameBothCases(r);
-  if (names === null) return null;
+  const q: DnsQuestion = { query: "", original_query: "", qtype: 0, qclass: 0 };
+  if (!readQuestionName(r, q)) return null;
   if (r.remaining < 4) return r.fail("DNS_truncated_quest_too_short");
-  const [original_query, query] = names;
-  return { query, original_query, qtype: r.u16(), qclass: r.u16() };
+  q.qtype = r.u16();
+  q.qclass = r.u16();
+  return q;
 }
 
-// Reads `count` records into `into`; false when one fails (the reader holds the reason). A record
-// that comes back while the reader holds an error is one Zeek reports before giving up (a TXT
-// whose strings miss RDLENGTH, an OPT with a truncated option): it is kept, and parsing stops.
-function readSection(r: DnsReader, count: number, ctx: SectionContext, into: DnsResourceRecord[]): boolean {
+// Reads up to `count` questions, stopping at the first failure (the reader then holds the reason).
+// Most messages have one: no list grows for it.
+function readQuestions(r: DnsReader, count: number): readonly DnsQuestion[] {
+  let questions: DnsQuestion[] | undefined;
   for (let n = count; n > 0; n--) {
-    const rr = readRecord(r, ctx);
-    if (rr === null) return false;
-    into.push(rr);
-    if (r.error !== null) return false;
+    const q = readQuestion(r);
+    if (q === null) break;
+    if (questions === undefined) questions = [q];
+    else questions.push(q);
   }
-  return true;
+  return questions ?? NO_QUESTIONS;
+}
+
+// Reads up to `count` records, stopping when the reader holds an error. A record that comes back
+// with an error is one Zeek reports before giving up (a TXT whose strings miss RDLENGTH, an OPT
+// with a truncated option): it is kept. A failing record sets the error (see readRecord).
+function readSection(r: DnsReader, count: number, ctx: SectionContext): readonly DnsResourceRecord[] {
+  let records: DnsResourceRecord[] | undefined;
+  for (let n = count; n > 0 && r.error === null; n--) {
+    const rr = readRecord(r, ctx);
+    if (rr === null) break;
+    if (records === undefined) records = [rr];
+    else records.push(rr);
+  }
+  return records ?? NO_RECORDS;
 }

@@ -87,5 +87,5 @@ function readTcpKeepalive(r: DnsReader, option: DnsEdnsOption, length: number): 
     keepalive_timeout: omitted ? 0 : (option.data[0] << 8) | option.data[1],
   };
   // RFC 7828 §3.2.1: never negotiated over UDP.
-  if (!r.settings.tcp) r.weird("EDNS_TCP_Keepalive_In_UDP");
+  if (!r.tcp) r.weird("EDNS_TCP_Keepalive_In_UDP");
 }

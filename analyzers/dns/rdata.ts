@@ -22,6 +22,11 @@ export function decodeA(r: DnsReader, rdlength: number): DnsRdata | null {
 
 /** AAAA and A6 alike: four 32-bit reads whatever RDLENGTH says (a read that does not fit gives 0). */
 export function decodeAAAA(r: DnsReader, kind: "AAAA" | "A6"): DnsRdata {
+  if (r.remaining >= 16) {
+    const a = formatAddr(r.buf, r.pos, 6);
+    r.pos += 16;
+    return { kind, a };
+  }
   const bytes = new Uint8Array(16);
   for (let i = 0; i < 4; i++) {
     const word = r.u32();

@@ -4,19 +4,23 @@
 import type { DnsWeird } from "./types.ts";
 import { latin1 } from "../../core/bytes.ts";
 
-export interface ReaderSettings {
-  /** dns_max_compression_chain_depth. */
-  maxCompressionDepth: number;
-  /** The responder's port is 137: NetBIOS names may have labels over 63 bytes, SRV means NBSTAT. */
-  netbiosResponder: boolean;
-  /** The message came over TCP (an EDNS TCP keepalive over UDP is a weird). */
-  tcp: boolean;
-}
+// Most messages raise no weird: they all share this list, and a message gets its own at its first.
+const NO_WEIRDS: readonly DnsWeird[] = [];
 
+/** Messages are parsed one at a time, each to its end: one reader serves them all, reset for each. */
 export class DnsReader {
-  pos: number;
+  buf: Uint8Array = new Uint8Array(0);
+  /** Offset of the message's first byte (compression offsets count from here). */
+  start = 0;
+  pos = 0;
   /** Exclusive end of what may be read; narrowed while following a compression pointer. */
-  end: number;
+  end = 0;
+  /** dns_max_compression_chain_depth. */
+  maxCompressionDepth = 0;
+  /** The responder's port is 137: NetBIOS names may have labels over 63 bytes, SRV means NBSTAT. */
+  netbiosResponder = false;
+  /** The message came over TCP (an EDNS TCP keepalive over UDP is a weird). */
+  tcp = false;
   /** The reason parsing stopped: Zeek's weird name, or a name of ours where Zeek stops silently. */
   error: string | null = null;
   /** The failure is an analyzer violation in Zeek. */
@@ -30,17 +34,29 @@ export class DnsReader {
   questionNameAt = -1;
   questionNameEnd = -1;
   questionName = "";
+  private ownWeirds: DnsWeird[] | null = null;
 
-  constructor(
-    readonly buf: Uint8Array,
-    /** Offset of the message's first byte (compression offsets count from here). */
-    readonly start: number,
-    end: number,
-    readonly weirds: DnsWeird[],
-    readonly settings: ReaderSettings,
-  ) {
+  /** Starts on the message at buf[start, end). */
+  reset(buf: Uint8Array, start: number, end: number, maxCompressionDepth: number, netbiosResponder: boolean, tcp: boolean): void {
+    this.buf = buf;
+    this.start = start;
     this.pos = start;
     this.end = end;
+    this.maxCompressionDepth = maxCompressionDepth;
+    this.netbiosResponder = netbiosResponder;
+    this.tcp = tcp;
+    this.error = null;
+    this.violation = false;
+    this.quiet = false;
+    this.questionNameAt = -1;
+    this.questionNameEnd = -1;
+    this.questionName = "";
+    this.ownWeirds = null;
+  }
+
+  /** The weirds of the message so far, in order. */
+  get weirds(): readonly DnsWeird[] {
+    return this.ownWeirds ?? NO_WEIRDS;
   }
 
   get remaining(): number {
@@ -93,7 +109,8 @@ export class DnsReader {
     const w: DnsWeird = { name };
     if (addl !== undefined) w.addl = addl;
     if (limitReached) w.limitReached = true;
-    this.weirds.push(w);
+    if (this.ownWeirds === null) this.ownWeirds = [w];
+    else this.ownWeirds.push(w);
   }
 
   /** Stops parsing with a weird of the same name; returns null for the caller to pass on. */

@@ -12,7 +12,7 @@ import { decodeSVCB } from "./rdata-svcb.ts";
 import { decodeTKEY, decodeTSIG } from "./rdata-tsig.ts";
 import { readName } from "./name.ts";
 import type { DnsReader } from "./reader.ts";
-import { AnswerType, DnsClass, type DnsRdata, type DnsResourceRecord, RRType } from "./types.ts";
+import { AnswerType, DnsClass, type DnsRdata, type DnsResourceRecord, type DnsZone, RRType } from "./types.ts";
 
 /** Which RR types have a handled event: a Set, or the analyzer's view of the loaded scripts. */
 export interface HandledTypes {
@@ -35,23 +35,26 @@ export interface SectionContext {
 
 const NONE: DnsRdata = Object.freeze({ kind: "none" });
 
-/** Owner name, type and class: the start of every record, and the zone of a dynamic update. */
-export function readRecordStart(r: DnsReader): { query: string; qtype: number; qclass: number } | null {
+/** The zone of a dynamic update: laid out as the start of a record (owner name, type, class). */
+export function readZone(r: DnsReader): DnsZone | null {
+  const zname = readName(r);
+  if (zname === null) return null;
+  if (r.remaining < 4) return r.fail("DNS_truncated_ans_too_short");
+  const ztype = r.u16();
+  return { zname, ztype, zclass: r.u16() };
+}
+
+/** Reads one record; null when the section cannot go on (the reader then holds the reason). */
+export function readRecord(r: DnsReader, ctx: SectionContext): DnsResourceRecord | null {
   const query = readName(r);
   if (query === null) return null;
   if (r.remaining < 4) return r.fail("DNS_truncated_ans_too_short");
   const qtype = r.u16();
-  return { query, qtype, qclass: r.u16() };
-}
-
-/** Reads one record; null when the section cannot go on (the reader holds the reason). */
-export function readRecord(r: DnsReader, ctx: SectionContext): DnsResourceRecord | null {
-  const start = readRecordStart(r);
-  if (start === null) return null;
+  const qclass = r.u16();
   const TTL = r.u32();
   const rdlength = r.u16();
   if (rdlength > r.remaining) return r.fail("DNS_truncated_RR_rdlength_lt_len");
-  const rr: DnsResourceRecord = { answer_type: ctx.answerType, query: start.query, qtype: start.qtype, qclass: start.qclass, TTL, rdlength, rdata: NONE };
+  const rr: DnsResourceRecord = { answer_type: ctx.answerType, query, qtype, qclass, TTL, rdlength, rdata: NONE };
 
   if (ctx.dynamicUpdate) {
     const entry = dynamicUpdateEntry(r, rr, ctx.zclass);
@@ -95,7 +98,6 @@ function dynamicUpdateEntry(r: DnsReader, rr: DnsResourceRecord, zclass: number)
 function readRdata(r: DnsReader, rr: DnsResourceRecord, ctx: SectionContext): DnsRdata | null {
   const len = rr.rdlength;
   const type = rr.qtype;
-  const handled = !ctx.skipEvent && ctx.handledTypes.has(type);
   switch (type) {
     case RRType.A:
       return decodeA(r, len);
@@ -115,7 +117,7 @@ function readRdata(r: DnsReader, rr: DnsResourceRecord, ctx: SectionContext): Dn
       return decodeMX(r, len);
     case RRType.SRV:
       // On NetBIOS this type number is NBSTAT, which Zeek neither parses nor steps over.
-      if (r.settings.netbiosResponder) return { kind: "unparsed", data: r.buf.slice(r.pos, r.pos + len) };
+      if (r.netbiosResponder) return { kind: "unparsed", data: r.buf.slice(r.pos, r.pos + len) };
       return decodeSRV(r, len);
     case RRType.NAPTR:
       return decodeNAPTR(r, len);
@@ -131,46 +133,48 @@ function readRdata(r: DnsReader, rr: DnsResourceRecord, ctx: SectionContext): Dn
       return decodeSVCB(r, len, "HTTPS");
     case RRType.LOC:
       if (len !== 16) return r.fail("dns_invalid_loc_length");
-      return readSkippable(r, len, handled, decodeLOC);
+      return readSkippable(r, rr, ctx, decodeLOC);
     case RRType.WKS:
       // Handled, Zeek reports it without reading it: the cursor stays at the RDATA.
-      return readSkippable(r, len, handled, decodeWKS);
+      return readSkippable(r, rr, ctx, decodeWKS);
     case RRType.HINFO:
-      return readSkippable(r, len, handled, decodeHINFO);
+      return readSkippable(r, rr, ctx, decodeHINFO);
     case RRType.TXT:
-      return readSkippable(r, len, handled, decodeTXT);
+      return readSkippable(r, rr, ctx, decodeTXT);
     case RRType.SPF:
-      return readSkippable(r, len, handled, decodeSPF);
+      return readSkippable(r, rr, ctx, decodeSPF);
     case RRType.CAA:
-      return readSkippable(r, len, handled, decodeCAA);
+      return readSkippable(r, rr, ctx, decodeCAA);
     case RRType.TKEY:
-      return readSkippable(r, len, handled, decodeTKEY);
+      return readSkippable(r, rr, ctx, decodeTKEY);
     case RRType.RRSIG:
-      return readSkippable(r, len, handled, decodeRRSIG);
+      return readSkippable(r, rr, ctx, decodeRRSIG);
     case RRType.DNSKEY:
-      return readSkippable(r, len, handled, decodeDNSKEY);
+      return readSkippable(r, rr, ctx, decodeDNSKEY);
     case RRType.NSEC:
-      return readSkippable(r, len, handled, decodeNSEC);
+      return readSkippable(r, rr, ctx, decodeNSEC);
     case RRType.NSEC3:
-      return readSkippable(r, len, handled, decodeNSEC3);
+      return readSkippable(r, rr, ctx, decodeNSEC3);
     case RRType.NSEC3PARAM:
-      return readSkippable(r, len, handled, decodeNSEC3PARAM);
+      return readSkippable(r, rr, ctx, decodeNSEC3PARAM);
     case RRType.DS:
-      return readSkippable(r, len, handled, decodeDS);
+      return readSkippable(r, rr, ctx, decodeDS);
     case RRType.BINDS:
-      return readSkippable(r, len, handled, decodeBINDS);
+      return readSkippable(r, rr, ctx, decodeBINDS);
     case RRType.SSHFP:
-      return readSkippable(r, len, handled, decodeSSHFP);
+      return readSkippable(r, rr, ctx, decodeSSHFP);
     default:
       r.weird("DNS_RR_unknown_type", String(type));
       return { kind: "unknown", data: r.bytes(len) };
   }
 }
 
-// The types Zeek reads only when their event is handled. Unhandled, the RDATA is decoded quietly:
-// its weirds and failures do not count, and the cursor ends right after it whatever was read.
-function readSkippable(r: DnsReader, rdlength: number, handled: boolean, decode: RdataDecoder): DnsRdata | null {
-  if (handled) return decode(r, rdlength);
+// The types Zeek reads only when their event is handled (asked here, not for every record: the
+// common types have no such rule). Unhandled, the RDATA is decoded quietly: its weirds and
+// failures do not count, and the cursor ends right after it whatever was read.
+function readSkippable(r: DnsReader, rr: DnsResourceRecord, ctx: SectionContext, decode: RdataDecoder): DnsRdata | null {
+  const rdlength = rr.rdlength;
+  if (!ctx.skipEvent && ctx.handledTypes.has(rr.qtype)) return decode(r, rdlength);
   const from = r.pos;
   r.quiet = true;
   const rdata = decode(r, rdlength);

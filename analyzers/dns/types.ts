@@ -286,14 +286,14 @@ export type DnsRdata =
 
 export interface DnsMessage {
   header: DnsMsg;
-  questions: DnsQuestion[];
+  questions: readonly DnsQuestion[];
   /** Dynamic update only. */
   zone?: DnsZone;
   /** Answer section; the prerequisites of a dynamic update. */
-  answers: DnsResourceRecord[];
+  answers: readonly DnsResourceRecord[];
   /** Authority section; the updates of a dynamic update. */
-  authority: DnsResourceRecord[];
-  additional: DnsResourceRecord[];
+  authority: readonly DnsResourceRecord[];
+  additional: readonly DnsResourceRecord[];
   /** False when Zeek skips the section (dns_skip_all_auth and friends); it is then left empty. */
   authorityParsed: boolean;
   /** Zeek raises events for the authority records (false when it read them only to reach the additional ones). */

@@ -142,18 +142,15 @@ function logPending(pending: Pending): void {
 }
 
 function enqueue(pending: Pending, id: number, info: DnsInfo): void {
-  let queue = pending.get(id);
+  const queue = pending.get(id);
   if (queue === undefined) {
     // Too many ids waiting: they will never be matched; log them as they are.
     if (pending.size > MAX_PENDING_QUERY_IDS) logPending(pending);
-    queue = [];
-    pending.set(id, queue);
+    pending.set(id, [info]);
   } else if (queue.length > MAX_PENDING_MSGS) {
     logQueue(queue);
-    queue = [];
-    pending.set(id, queue);
-  }
-  queue.push(info);
+    pending.set(id, [info]);
+  } else queue.push(info);
 }
 
 function pop(pending: Pending, id: number): DnsInfo {
@@ -206,8 +203,11 @@ function setSession(c: Connection, msg: DnsMsg, isQuery: boolean): void {
       // else the oldest of any id.
       if (has(queries, msg.id)) state.pendingQuery = pop(queries, msg.id);
       else {
-        const next = [...queries.keys()].find((id) => has(queries, id));
-        if (next !== undefined) state.pendingQuery = pop(queries, next);
+        for (const id of queries.keys()) {
+          if (!has(queries, id)) continue;
+          state.pendingQuery = pop(queries, id);
+          break;
+        }
       }
     }
   } else if (has(state.pendingQueries, msg.id)) {
@@ -323,8 +323,11 @@ function reply(c: Connection, msg: DnsMsg, ans: DnsAnswer, summary: string): voi
   }
   if (summary === "") return;
   if (msg.opcode === OP_DYNAMIC_UPDATE && ans.answer_type === UPDATE && !summary.startsWith("del:")) summary = `add: ${summary}`;
-  (info.answers ??= []).push(summary);
-  (info.TTLs ??= []).push(ans.TTL);
+  // Most replies have one answer: its lists are made at their size.
+  if (info.answers === undefined) info.answers = [summary];
+  else info.answers.push(summary);
+  if (info.TTLs === undefined) info.TTLs = [ans.TTL];
+  else info.TTLs.push(ans.TTL);
 }
 
 /** An address record: in a dynamic update, with its type and owner. */

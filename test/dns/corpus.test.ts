@@ -91,7 +91,7 @@ function answersOf(m: DnsMessage): { answers: string[]; ttls: string[] } {
   return { answers, ttls };
 }
 
-function sectionSet(records: DnsResourceRecord[], m: DnsMessage): string[] {
+function sectionSet(records: readonly DnsResourceRecord[], m: DnsMessage): string[] {
   const out = new Set<string>();
   for (const rr of records) {
     const reply = render(rr, m);

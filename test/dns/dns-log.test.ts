@@ -88,6 +88,21 @@ describe("dns.log transactions", () => {
     ]);
   });
 
+  it("keeps waiting queries of other ids in the order they came: the oldest is the next one matched", () => {
+    const rows = dnsRows([
+      udp(1, query(1, "one.example")),
+      udp(2, query(2, "two.example")),
+      udp(3, query(3, "three.example")),
+      udp(4, reply(1, "one.example", 1, [rr(pointer(12), 1, [10, 0, 0, 1])])),
+    ]);
+    // The answered query first; the two left over at the end of input, oldest first.
+    expect(rows.map((r) => [r.trans_id, r.query, r.answers])).toEqual([
+      ["1", "one.example", "10.0.0.1"],
+      ["2", "two.example", "-"],
+      ["3", "three.example", "-"],
+    ]);
+  });
+
   it("logs a reply whose query was not seen when the flow ends, and flips a reply sent first", () => {
     const rows = dnsRows([frameAt(1, { src: SERVER, dst: CLIENT, proto: "udp", sport: 53, dport: 53, payload: reply(9, "x.example", 1, [rr(pointer(12), 1, [10, 9, 9, 9])]) })]);
     expect(rows).toHaveLength(1);

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { Connection } from "../../analyzers/conn/connection.ts";
 import { NO_EVENTS, type ConnectionEvents } from "../../analyzers/conn/connection-events.ts";
-import { DnsEventRaiser, SKIPPABLE_TYPE_EVENTS } from "../../analyzers/dns/events.ts";
+import { raiseDnsEvents, SKIPPABLE_TYPE_EVENTS } from "../../analyzers/dns/events.ts";
 import { type DnsParseOptions, parseDnsMessage } from "../../analyzers/dns/parser.ts";
 import { EVENTS, type EventName } from "../../core/script/events.ts";
 import { ascii, header, message, name, pointer, question, rr, strings, u16, u32, type Bytes } from "./message-builder.ts";
@@ -57,7 +57,7 @@ function raise(bytes: Uint8Array, opts: { isQuery?: boolean; handled?: (event: s
   const conn = connection(events);
   const handledTypes = { has: (t: number) => SKIPPABLE_TYPE_EVENTS.has(t) && events.handles(SKIPPABLE_TYPE_EVENTS.get(t)!) };
   const result = parseDnsMessage(bytes, 0, bytes.length, { handledTypes, ...opts.parse });
-  new DnsEventRaiser(conn).message(opts.isQuery ?? (bytes[2] & 0x80) === 0, bytes.length, result);
+  raiseDnsEvents(conn, opts.isQuery ?? (bytes[2] & 0x80) === 0, bytes.length, result);
   for (const r of raised) if (r.args[0] === conn) r.args[0] = "c";
   return raised;
 }
