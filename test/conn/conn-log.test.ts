@@ -10,6 +10,8 @@ import { ethernetFrame, type FrameSpec } from "../fixtures/frames.ts";
 import { runTrace } from "../../core/run.ts";
 import { applySetting, defaultOptions } from "../../core/options.ts";
 import { logRows } from "../fixtures/logs.ts";
+import { dnsReply } from "../../bench/dns-message.ts";
+import { Prng } from "../../bench/prng.ts";
 
 const C = "10.0.0.1";
 const S = "10.0.0.2";
@@ -38,8 +40,8 @@ async function run(steps: Step[], settings: string[] = [], script?: string) {
       ethernetFrame({
         proto: "tcp",
         ...s,
-        src: c2s ? C : S,
-        dst: c2s ? S : C,
+        src: s.src ?? (c2s ? C : S),
+        dst: s.dst ?? (c2s ? S : C),
         sport: s.sport ?? (c2s ? 40000 : 80),
         dport: s.dport ?? (c2s ? 80 : 40000),
       } as FrameSpec),
@@ -220,6 +222,20 @@ describe("conn.log for UDP and ICMP", () => {
   it("puts a flow from a server port the right way round", async () => {
     const [row] = await connLog([[0, { from: "s", proto: "udp", sport: 53, dport: 5555, payload: "x" }]]);
     expect([row["id.orig_p"], row["id.resp_p"], row.conn_state, row.history]).toEqual(["5555", "53", "SHR", "^d"]);
+  });
+
+  it("counts every packet from an endpoint to itself as the originator's, also after a flip", async () => {
+    // A DNS reply first flips the connection (reply seen before its query); both ends are the same
+    // address and port, so Zeek still takes every packet to be from the originator.
+    const land = { from: "c", src: C, dst: C, proto: "udp", sport: 53, dport: 53 } as const;
+    const reply = dnsReply(7, "example.com", 1, 0, true, new Prng(1));
+    const [row] = await connLog([
+      [0, { ...land, payload: reply }],
+      [0.01, { ...land, payload: reply }],
+      [0.02, { ...land, payload: reply }],
+    ]);
+    expect([row["id.orig_h"], row["id.resp_h"], row.orig_pkts, row.resp_pkts]).toEqual([C, C, "3", "0"]);
+    expect(row.history).toContain("^");
   });
 
   it("keys ICMP echo by type and reply type", async () => {
