@@ -1,7 +1,7 @@
-// Where capture bytes come from. A file is read with asynchronous reads, so the event loop gets a turn
-// between chunks (signal handlers, timers and script reloads run during a long `-r`). Standard input
-// ("-") is read as Node's stream, which copes with pipes, files, terminals and a non-blocking fd 0
-// alike, where a plain read on fd 0 could fail with EAGAIN.
+// Where capture bytes come from. A file is read with asynchronous reads, a chunk ahead, so the event
+// loop gets a turn between chunks (signal handlers, timers and script reloads run during a long `-r`).
+// Standard input ("-") is read as Node's stream, which copes with pipes, files, terminals and a
+// non-blocking fd 0 alike, where a plain read on fd 0 could fail with EAGAIN.
 import { closeSync, fstatSync, openSync, read } from "node:fs";
 
 export interface CaptureInput {
@@ -28,23 +28,58 @@ function fileSize(fd: number): number | undefined {
   }
 }
 
+/** What FileInput reads ahead at a time. */
+const AHEAD_BYTES = 4 * 1024 * 1024;
+
+/**
+ * A file, read a chunk ahead: while the caller works through one chunk, the next one is being read
+ * into the other of two buffers, so the reader seldom waits for the disk or the thread pool.
+ */
 class FileInput implements CaptureInput {
   private readonly fd: number;
   readonly size: number | undefined;
+  private readonly buffers = [Buffer.allocUnsafe(AHEAD_BYTES), Buffer.allocUnsafe(AHEAD_BYTES)];
+  /** The buffer being handed out, and its unread part [start, end). */
+  private current = 1;
+  private start = 0;
+  private end = 0;
+  /** The read in flight, into the other buffer. */
+  private ahead: Promise<number>;
 
   constructor(readonly name: string) {
     this.fd = openSync(name, "r");
     this.size = fileSize(this.fd);
+    this.ahead = this.readInto(this.buffers[0]);
   }
 
-  read(into: Uint8Array, offset: number, length: number): Promise<number> {
-    return new Promise((resolve, reject) => {
-      read(this.fd, into, offset, length, null, (err, n) => (err ? reject(err) : resolve(n)));
-    });
+  async read(into: Uint8Array, offset: number, length: number): Promise<number> {
+    if (this.start === this.end) {
+      const n = await this.ahead;
+      if (n === 0) return 0;
+      this.current = 1 - this.current;
+      this.start = 0;
+      this.end = n;
+      this.ahead = this.readInto(this.buffers[1 - this.current]);
+    }
+    const n = Math.min(length, this.end - this.start);
+    into.set(this.buffers[this.current].subarray(this.start, this.start + n), offset);
+    this.start += n;
+    return n;
   }
 
+  /** The file is closed once the read in flight is over, so that it never reads a closed descriptor. */
   close(): void {
-    closeSync(this.fd);
+    const closeFile = () => closeSync(this.fd);
+    this.ahead.then(closeFile, closeFile);
+  }
+
+  private readInto(buffer: Buffer): Promise<number> {
+    const p = new Promise<number>((resolve, reject) => {
+      read(this.fd, buffer, 0, buffer.length, null, (err, n) => (err ? reject(err) : resolve(n)));
+    });
+    // Until the caller awaits it, a failed read must not count as an unhandled rejection.
+    p.catch(() => {});
+    return p;
   }
 }
 

@@ -10,6 +10,7 @@ import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NotACaptureError } from "../../core/errors.ts";
 import { readCapture, scanCapture } from "../../core/capture/reader.ts";
+import { openCaptureInput } from "../../core/capture/capture-input.ts";
 import { LinkType } from "../../core/packet.ts";
 import {
   classicPcap,
@@ -45,6 +46,36 @@ describe("inputs that are not captures", () => {
 
   it("lets a missing file fail with the system's own error", async () => {
     await expect(readCapture(`${tmp.file("x", Buffer.alloc(0))}-missing`, () => {})).rejects.toMatchObject({ code: "ENOENT" });
+  });
+});
+
+describe("a file read a chunk ahead", () => {
+  // Larger than two read-ahead buffers and not a multiple of anything, read in pieces of odd sizes
+  // as the reader asks for them: every byte arrives once, in order.
+  it("hands over every byte of a file in order, whatever the caller asks for at a time", async () => {
+    const bytes = Buffer.alloc(9 * 1024 * 1024 + 12345);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 2654435761) >>> 24;
+    const input = openCaptureInput(tmp.file("ahead.bin", bytes));
+    const got = Buffer.alloc(bytes.length + 10);
+    let filled = 0;
+    const asks = [1, 4096, 3 * 1024 * 1024, 4 * 1024 * 1024 + 1, 777];
+    for (let i = 0; ; i++) {
+      const n = await input.read(got, filled, asks[i % asks.length]);
+      expect(n).toBeLessThanOrEqual(asks[i % asks.length]);
+      if (n === 0) break;
+      filled += n;
+    }
+    input.close();
+    expect(filled).toBe(bytes.length);
+    expect(got.subarray(0, filled).equals(bytes)).toBe(true);
+    expect(await input.read(got, 0, 10)).toBe(0);
+  });
+
+  it("can be closed before its end, with a read still in flight", async () => {
+    const input = openCaptureInput(tmp.file("early.bin", Buffer.alloc(6 * 1024 * 1024, 7)));
+    const got = Buffer.alloc(16);
+    expect(await input.read(got, 0, 16)).toBe(16);
+    expect(() => input.close()).not.toThrow();
   });
 });
 
