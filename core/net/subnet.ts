@@ -81,6 +81,11 @@ export class Subnet {
     );
   }
 
+  /** Whether addresses whose first byte is `b` can lie in this subnet (its prefix allows that byte). */
+  allowsFirstByte(b: number): boolean {
+    return (((b << 24) ^ this.w0) & this.m0 & 0xff000000) === 0;
+  }
+
   /** The network address (host bits cleared): 4 or 16 bytes. */
   network(): Uint8Array {
     const out = new Uint8Array(this.version === 4 ? 4 : 16);
@@ -96,9 +101,14 @@ export class Subnet {
 }
 
 /** A set of subnets answering "is this address in any of them" (Zeek's `addr in set[subnet]`). */
+/**
+ * A set of subnets. Each member is filed under every first byte its addresses can have, so a test
+ * looks only at the few members of the address's first byte, not at every member.
+ */
 export class SubnetSet {
-  private readonly v4: Subnet[] = [];
-  private readonly v6: Subnet[] = [];
+  private readonly v4 = byFirstByte();
+  private readonly v6 = byFirstByte();
+  private count = 0;
 
   constructor(subnets: Iterable<Subnet> = []) {
     for (const s of subnets) this.add(s);
@@ -112,20 +122,27 @@ export class SubnetSet {
   }
 
   add(s: Subnet): void {
-    (s.version === 4 ? this.v4 : this.v6).push(s);
+    const lists = s.version === 4 ? this.v4 : this.v6;
+    for (let b = 0; b < 256; b++) if (s.allowsFirstByte(b)) (lists[b] ??= []).push(s);
+    this.count++;
   }
 
   /** Whether the `version` address at buf[off] lies in any member; version 0 (no IP) never does. */
   contains(buf: Uint8Array, off: number, version: number): boolean {
-    const list = version === 4 ? this.v4 : version === 6 ? this.v6 : null;
-    if (!list) return false;
+    const lists = version === 4 ? this.v4 : version === 6 ? this.v6 : null;
+    const list = lists?.[buf[off]];
+    if (list === undefined) return false;
     for (let i = 0; i < list.length; i++) if (list[i].contains(buf, off, version)) return true;
     return false;
   }
 
   get size(): number {
-    return this.v4.length + this.v6.length;
+    return this.count;
   }
+}
+
+function byFirstByte(): (Subnet[] | undefined)[] {
+  return new Array<Subnet[] | undefined>(256).fill(undefined);
 }
 
 /**

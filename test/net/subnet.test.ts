@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseAddr } from "../../core/net/address.ts";
 import { PRIVATE_ADDRESS_SPACE, Subnet, SubnetSet } from "../../core/net/subnet.ts";
+import { Prng } from "../../bench/prng.ts";
 
 /** The address bytes at a non-zero offset, as they sit inside a packet. */
 function inPacket(text: string): { buf: Uint8Array; off: number; version: 4 | 6 } {
@@ -94,6 +95,33 @@ describe("SubnetSet", () => {
     expect(contains(set, "2001:db8::1")).toBe(false);
     expect(new SubnetSet().size).toBe(0);
     expect(contains(new SubnetSet(), "10.0.0.1")).toBe(false);
+  });
+});
+
+describe("SubnetSet against its members one by one", () => {
+  // Members of every prefix length, including those shorter than a byte, which span several first
+  // bytes; addresses drawn near the members, so that many lie inside one.
+  it("answers as asking every member would, over random subnets and addresses", () => {
+    const rng = new Prng(11);
+    const bytes = (n: number) => Uint8Array.from({ length: n }, () => rng.int(0, 255));
+    for (let round = 0; round < 40; round++) {
+      const members: Subnet[] = [];
+      for (let i = 0; i < 12; i++) {
+        const v6 = rng.int(0, 1) === 1;
+        members.push(new Subnet(bytes(v6 ? 16 : 4), rng.int(0, v6 ? 128 : 32)));
+      }
+      const set = new SubnetSet(members);
+      let wrong = 0;
+      for (let i = 0; i < 2000; i++) {
+        const near = members[rng.int(0, members.length - 1)].network();
+        const addr = bytes(near.length);
+        // Keep a random number of the member's leading bytes, so the address is often inside it.
+        addr.set(near.subarray(0, rng.int(0, near.length)));
+        const v = near.length === 4 ? 4 : 6;
+        if (set.contains(addr, 0, v) !== members.some((m) => m.contains(addr, 0, v))) wrong++;
+      }
+      expect(wrong).toBe(0);
+    }
   });
 });
 
