@@ -1,6 +1,7 @@
 // `npm run bench`: builds (or reuses) a large generated capture and measures, in one run, the raw
-// read-and-decode floor and the whole pipeline (`nsm -r`) on it. Each is measured in a process of
-// its own, so each peak RSS belongs to what it measures. `--memory-check` instead runs nsm on the
+// read-and-decode floor, the ceiling of a minimal flow tracker (bench/flow-ceiling.ts) and the whole
+// pipeline (`nsm -r`) on it. Each is measured in a process of its own, so each peak RSS belongs to
+// what it measures. `--memory-check` instead runs nsm on the
 // same mix at two lengths, to show that peak memory follows open connections, not file size.
 // `--soak` runs nsm -i for minutes under a steady replay instead (bench/soak.ts; root and tcpreplay).
 //
@@ -12,6 +13,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ensureCapture, type BenchCapture } from "./capture-cache.ts";
 import { measureFloor, type FloorRun } from "./read-decode-floor.ts";
+import { measureFlowCeiling, type CeilingRun } from "./flow-ceiling.ts";
 import { runNsm, writeRssProbe, type PipelineOutcome } from "./nsm-run.ts";
 import { dnsBench } from "./dns-bench.ts";
 import { measureSandboxEvents } from "./sandbox-events.ts";
@@ -33,8 +35,9 @@ const { values: args } = parseArgs({
     "soak-pps": { type: "string", default: "2000" },
     "soak-packets": { type: "string", default: "100000" },
     out: { type: "string", default: join(ROOT, "bench", "out") },
-    // Internal: the floor measured in a child process; prints one JSON line.
+    // Internal: the floor or the ceiling measured in a child process; prints one JSON line.
     "floor-child": { type: "string" },
+    "ceiling-child": { type: "string" },
   },
 });
 
@@ -49,24 +52,25 @@ const seed = positiveInt("seed", args.seed);
 const floorRuns = positiveInt("runs", args.runs);
 const nsmRuns = positiveInt("nsm-runs", args["nsm-runs"]);
 
-interface FloorReport {
-  best: FloorRun;
+interface ChildReport<R> {
+  best: R;
   peakRssKb: number;
 }
 
-async function floorChild(path: string): Promise<void> {
-  let best: FloorRun | undefined;
+/** The best of `--runs` runs of `measure`, printed as one JSON line with the process's peak RSS. */
+async function child<R extends { seconds: number }>(measure: () => Promise<R>): Promise<void> {
+  let best: R | undefined;
   for (let i = 0; i < floorRuns; i++) {
-    const run = await measureFloor(path);
+    const run = await measure();
     if (best === undefined || run.seconds < best.seconds) best = run;
   }
-  const report: FloorReport = { best: best!, peakRssKb: process.resourceUsage().maxRSS };
+  const report: ChildReport<R> = { best: best!, peakRssKb: process.resourceUsage().maxRSS };
   process.stdout.write(JSON.stringify(report) + "\n");
 }
 
-function measureFloorInChild(path: string): Promise<FloorReport> {
+function measureInChild<R>(flag: "--floor-child" | "--ceiling-child", path: string): Promise<ChildReport<R>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, process.argv[1], "--floor-child", path, "--runs", String(floorRuns)], {
+    const child = spawn(process.execPath, [...process.execArgv, process.argv[1], flag, path, "--runs", String(floorRuns)], {
       stdio: ["ignore", "pipe", "inherit"],
     });
     let out = "";
@@ -74,8 +78,8 @@ function measureFloorInChild(path: string): Promise<FloorReport> {
     child.stdout.on("data", (s: string) => (out += s));
     child.on("error", reject);
     child.on("close", (code) => {
-      if (code === 0) resolve(JSON.parse(out) as FloorReport);
-      else reject(new Error(`the floor measurement exited with code ${code}`));
+      if (code === 0) resolve(JSON.parse(out) as ChildReport<R>);
+      else reject(new Error(`the ${flag.slice(2, -6)} measurement exited with code ${code}`));
     });
   });
 }
@@ -98,15 +102,17 @@ function prepare(n: number): BenchCapture {
 
 async function throughputBench(): Promise<void> {
   const capture = prepare(packets);
-  const floor = await measureFloorInChild(capture.path);
+  const floor = await measureInChild<FloorRun>("--floor-child", capture.path);
   if (floor.best.packets !== capture.stats.packets || floor.best.decoded !== capture.stats.packets) {
     console.log(`note: the floor read ${floor.best.packets} packets and decoded ${floor.best.decoded} of ${capture.stats.packets} written`);
   }
   const floorThroughput = throughput(capture, floor.best.seconds, floor.peakRssKb);
+  const ceiling = await measureInChild<CeilingRun>("--ceiling-child", capture.path);
+  const ceilingThroughput = { ...throughput(capture, ceiling.best.seconds, ceiling.peakRssKb), flows: ceiling.best.flows };
   const nsm = await bestNsmRun(capture, writeRssProbe(args.out!));
   console.log("");
-  console.log(throughputTable(floorThroughput, floorRuns, nsm, nsmRuns, capture));
-  console.log(throughputJson(capture, floorThroughput, nsm));
+  console.log(throughputTable(floorThroughput, floorRuns, ceilingThroughput, nsm, nsmRuns, capture));
+  console.log(throughputJson(capture, floorThroughput, ceilingThroughput, nsm));
   await dnsBench(ROOT, args.out!, Math.max(1000, Math.round(packets / 5)), seed);
   const sandbox = await measureSandboxEvents(100_000);
   console.log("");
@@ -144,4 +150,13 @@ async function soakBench(): Promise<void> {
 }
 
 const floorPath = args["floor-child"];
-await (floorPath !== undefined ? floorChild(floorPath) : args["memory-check"] ? memoryCheck() : args.soak ? soakBench() : throughputBench());
+const ceilingPath = args["ceiling-child"];
+await (floorPath !== undefined
+  ? child(() => measureFloor(floorPath))
+  : ceilingPath !== undefined
+    ? child(() => measureFlowCeiling(ceilingPath, join(args.out!, "ceiling-conn.log")))
+    : args["memory-check"]
+      ? memoryCheck()
+      : args.soak
+        ? soakBench()
+        : throughputBench());

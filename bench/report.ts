@@ -31,23 +31,29 @@ export function describeCapture(c: BenchCapture): string {
   ].join("\n");
 }
 
-export function throughputTable(floor: Throughput, floorRuns: number, nsm: PipelineOutcome, nsmRuns: number, capture: BenchCapture): string {
+/** The minimal flow tracker's run (bench/flow-ceiling.ts), with the flows it found. */
+export type CeilingThroughput = Throughput & { flows: number };
+
+export function throughputTable(floor: Throughput, floorRuns: number, ceiling: CeilingThroughput, nsm: PipelineOutcome, nsmRuns: number, capture: BenchCapture): string {
   const head = `${"".padEnd(28)}${"packets/s".padStart(12)}${"MB/s".padStart(9)}${"peak RSS".padStart(11)}${"time".padStart(9)}`;
   const row = (label: string, t: Throughput, note: string): string =>
     `${label.padEnd(28)}${num(t.packetsPerSecond).padStart(12)}${t.mbPerSecond.toFixed(1).padStart(9)}` +
     `${`${t.peakRssMb.toFixed(0)} MB`.padStart(11)}${`${t.seconds.toFixed(2)} s`.padStart(9)}   ${note}`;
   const lines = [head, row("(a) read + decode (floor)", floor, `best of ${floorRuns}`)];
+  const tracker = row("(c) minimal flow tracker", ceiling, `best of ${floorRuns}; ${num(ceiling.flows)} lines, nothing of Zeek's semantics`);
+  const ratio = (label: string, r: number) => `${label.padEnd(28)}${r.toFixed(3).padStart(12)}`;
   if ("run" in nsm) {
     const t = throughput(capture, nsm.run.seconds, nsm.run.peakRssKb);
-    lines.push(row("(b) nsm -r --logdir", t, `best of ${nsmRuns}; ${num(nsm.run.connRows)} conn.log rows`));
-    lines.push(`${"(b)/(a) packets/s".padEnd(28)}${(t.packetsPerSecond / floor.packetsPerSecond).toFixed(3).padStart(12)}`);
+    lines.push(row("(b) nsm -r --logdir", t, `best of ${nsmRuns}; ${num(nsm.run.connRows)} conn.log rows`), tracker);
+    lines.push(ratio("(b)/(a) packets/s", t.packetsPerSecond / floor.packetsPerSecond));
+    lines.push(ratio("(b)/(c) packets/s", t.packetsPerSecond / ceiling.packetsPerSecond));
   } else {
-    lines.push(`${"(b) nsm -r --logdir".padEnd(28)}unavailable: ${nsm.unavailable}`);
+    lines.push(`${"(b) nsm -r --logdir".padEnd(28)}unavailable: ${nsm.unavailable}`, tracker);
   }
   return lines.join("\n");
 }
 
-export function throughputJson(capture: BenchCapture, floor: Throughput, nsm: PipelineOutcome): string {
+export function throughputJson(capture: BenchCapture, floor: Throughput, ceiling: CeilingThroughput, nsm: PipelineOutcome): string {
   const pipeline = "run" in nsm ? { ...throughput(capture, nsm.run.seconds, nsm.run.peakRssKb), connRows: nsm.run.connRows } : nsm;
   const ratio = "run" in nsm ? round((pipeline as Throughput).packetsPerSecond / floor.packetsPerSecond, 3) : null;
   return JSON.stringify({
@@ -56,6 +62,7 @@ export function throughputJson(capture: BenchCapture, floor: Throughput, nsm: Pi
     fileBytes: capture.fileBytes,
     networkSeconds: round(capture.stats.seconds, 1),
     floor,
+    ceiling,
     nsm: pipeline,
     ratio,
   });
