@@ -8,7 +8,7 @@ import { openSync, closeSync, rmSync, writeSync } from "node:fs";
 import { readCapture } from "../core/capture/reader.ts";
 import { PacketDecoder } from "../core/decode/decoder.ts";
 import { Packet } from "../core/packet.ts";
-import { FlowTable } from "../core/flow-table.ts";
+import { FlowKey, FlowTable } from "../core/flow-table.ts";
 import { AddressTexts } from "../core/net/address-texts.ts";
 import { UidGenerator } from "../core/uid.ts";
 import { formatFixed6 } from "../logs/numbers.ts";
@@ -51,7 +51,7 @@ class Tracker {
   private readonly table = new FlowTable<Flow>();
   private readonly texts = new AddressTexts();
   private readonly uids = new UidGenerator();
-  private readonly codes = new Array<number>(19).fill(0);
+  private readonly key = new FlowKey();
   private oldest: Flow | undefined;
   private newest: Flow | undefined;
   flows = 0;
@@ -62,26 +62,11 @@ class Tracker {
   constructor(private readonly fd: number) {}
 
   packet(pkt: Packet): void {
-    const ip = pkt.ip;
-    const n = pkt.ipVersion === 4 ? 4 : 16;
-    let cmp = 0;
-    for (let i = 0; i < n && cmp === 0; i++) cmp = ip[pkt.srcOff + i] - ip[pkt.dstOff + i];
-    const srcFirst = cmp < 0 || (cmp === 0 && pkt.srcPort <= pkt.dstPort);
-    const a = srcFirst ? pkt.srcOff : pkt.dstOff;
-    const b = srcFirst ? pkt.dstOff : pkt.srcOff;
-    const k = this.codes;
-    k[0] = pkt.proto | (n === 16 ? 0x200 : 0);
-    k[1] = srcFirst ? pkt.srcPort : pkt.dstPort;
-    k[2] = srcFirst ? pkt.dstPort : pkt.srcPort;
-    let at = 3;
-    for (let i = 0; i < n; i += 2) {
-      k[at++] = (ip[a + i] << 8) | ip[a + i + 1];
-      k[at++] = (ip[b + i] << 8) | ip[b + i + 1];
-    }
-    let f = this.table.find(k, at);
-    if (f === undefined) f = this.start(pkt, String.fromCharCode(...k.slice(0, at)), srcFirst);
+    const k = this.key.of(pkt, pkt.proto, pkt.srcPort, pkt.dstPort, false);
+    let f = this.table.find(k.codes, k.length);
+    if (f === undefined) f = this.start(pkt, k.text(), k.srcFirst);
     f.last = pkt.ts;
-    if (srcFirst === f.origFirst) {
+    if (k.srcFirst === f.origFirst) {
       f.origPkts++;
       f.origBytes += pkt.ipLen;
     } else {

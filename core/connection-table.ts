@@ -14,7 +14,7 @@ import { DatagramSession } from "../analyzers/conn/datagram-session.ts";
 import { PORT_TCP, PORT_UDP } from "../analyzers/conn/likely-server-ports.ts";
 import { icmpCounterpart } from "../analyzers/conn/community-id.ts";
 import { UidGenerator } from "./uid.ts";
-import { FlowTable } from "./flow-table.ts";
+import { FlowKey, FlowTable } from "./flow-table.ts";
 import { AddressTexts, MacTexts } from "./net/address-texts.ts";
 import { sameEncapsulation, type Encapsulation, type Tunnel } from "../analyzers/tunnels/encapsulation.ts";
 import { looksLikeVxlan, VXLAN_PORT } from "../analyzers/tunnels/vxlan.ts";
@@ -47,6 +47,8 @@ const HIST_RESP_DATA = 0x2;
 
 export class ConnectionTable implements SessionHost {
   private readonly conns = new FlowTable<Connection>();
+  /** The key of the packet at hand. */
+  private readonly flowKey = new FlowKey();
   private readonly timers = new TimerQueue<Connection>();
   private readonly uids = new UidGenerator();
   private readonly addrTexts = new AddressTexts();
@@ -399,56 +401,14 @@ export class ConnectionTable implements SessionHost {
    * endpoint or not, as the originator is; a packet from an endpoint to itself is always the originator's.
    */
   private isOrig(conn: Connection): boolean {
-    return this.keySelf || this.keySrcFirst === conn.origFirst;
+    const k = this.flowKey;
+    return k.self || k.srcFirst === conn.origFirst;
   }
 
-  /** The source of the packet whose key was made last is the key's first endpoint. */
-  private keySrcFirst = true;
-  /** Its source and destination are the same endpoint. */
-  private keySelf = false;
-  /** Its key: 16-bit codes, keyLength of them. */
-  private readonly keyCodes: number[] = new Array<number>(19).fill(0);
-  private keyLength = 0;
-
-  /**
-   * The connection of the packet's flow key, if the table has it. The key is the protocol, then the
-   * two (address, port) endpoints in canonical order so that both directions find the same
-   * connection (one-way ICMP keeps its order, as in Zeek), as 16-bit codes.
-   */
+  /** The connection of the packet's flow, if the table has it; the key stays for create() and isOrig(). */
   private lookup(pkt: Packet, proto: number, srcPort: number, dstPort: number, oneWay: boolean): Connection | undefined {
-    const ip = pkt.ip;
-    const s = pkt.srcOff;
-    const d = pkt.dstOff;
-    const n = pkt.ipVersion === 4 ? 4 : 16;
-    let srcFirst = true;
-    let self = false;
-    if (!oneWay) {
-      let cmp = 0;
-      for (let i = 0; i < n && cmp === 0; i++) cmp = ip[s + i] - ip[d + i];
-      srcFirst = cmp < 0 || (cmp === 0 && srcPort <= dstPort);
-      self = cmp === 0 && srcPort === dstPort;
-    }
-    this.keySrcFirst = srcFirst;
-    this.keySelf = self;
-    const a = srcFirst ? s : d;
-    const b = srcFirst ? d : s;
-    const k = this.keyCodes;
-    k[0] = proto | (n === 16 ? 0x200 : 0) | (oneWay ? 0x100 : 0);
-    k[1] = srcFirst ? srcPort : dstPort;
-    k[2] = srcFirst ? dstPort : srcPort;
-    let at = 3;
-    for (let i = 0; i < n; i += 2) {
-      k[at++] = (ip[a + i] << 8) | ip[a + i + 1];
-      k[at++] = (ip[b + i] << 8) | ip[b + i + 1];
-    }
-    this.keyLength = at;
-    return this.conns.find(k, at);
-  }
-
-  /** The key looked up last, as the string a connection keeps. */
-  private keyString(): string {
-    const k = this.keyCodes;
-    return this.keyLength === 7 ? String.fromCharCode(k[0], k[1], k[2], k[3], k[4], k[5], k[6]) : String.fromCharCode(...k.slice(0, this.keyLength));
+    const k = this.flowKey.of(pkt, proto, srcPort, dstPort, oneWay);
+    return this.conns.find(k.codes, k.length);
   }
 
   private count(conn: Connection, isOrig: boolean, pkt: Packet): void {
@@ -466,12 +426,12 @@ export class ConnectionTable implements SessionHost {
     const conn = new Connection({
       events: this.events,
       uid: this.uids.next(),
-      key: this.keyString(),
+      key: this.flowKey.text(),
       serial: this.created,
       ipVersion: version,
       origAddr: this.addrTexts.text(pkt.ip, pkt.srcOff, version),
       respAddr: this.addrTexts.text(pkt.ip, pkt.dstOff, version),
-      origFirst: this.keySrcFirst,
+      origFirst: this.flowKey.srcFirst,
       origPort: srcPort,
       respPort: dstPort,
       transport,

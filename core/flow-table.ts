@@ -2,7 +2,58 @@
 // making the key string: one per connection, made when it is created, instead of one per packet.
 // Open addressing with linear probing and backward-shift deletion, keyed by a seeded hash so that
 // crafted traffic cannot pile its flows into one run of slots. A key is a sequence of 16-bit codes
-// (see ConnectionTable.flowKey); an entry's key is the string of those codes.
+// (FlowKey); an entry's key is the string of those codes.
+import type { Packet } from "./packet.ts";
+
+/**
+ * A packet's flow key: the protocol, then the two (address, port) endpoints in canonical order so
+ * that both directions of a flow have the same key (one-way ICMP keeps its order, as in Zeek), as
+ * 16-bit codes. Made in place for each packet.
+ */
+export class FlowKey {
+  readonly codes: number[] = new Array<number>(19).fill(0);
+  length = 0;
+  /** The packet's source is the key's first endpoint. */
+  srcFirst = true;
+  /** Its source and destination are the same endpoint. */
+  self = false;
+
+  of(pkt: Packet, proto: number, srcPort: number, dstPort: number, oneWay: boolean): this {
+    const ip = pkt.ip;
+    const s = pkt.srcOff;
+    const d = pkt.dstOff;
+    const n = pkt.ipVersion === 4 ? 4 : 16;
+    let srcFirst = true;
+    let self = false;
+    if (!oneWay) {
+      let cmp = 0;
+      for (let i = 0; i < n && cmp === 0; i++) cmp = ip[s + i] - ip[d + i];
+      srcFirst = cmp < 0 || (cmp === 0 && srcPort <= dstPort);
+      self = cmp === 0 && srcPort === dstPort;
+    }
+    this.srcFirst = srcFirst;
+    this.self = self;
+    const a = srcFirst ? s : d;
+    const b = srcFirst ? d : s;
+    const k = this.codes;
+    k[0] = proto | (n === 16 ? 0x200 : 0) | (oneWay ? 0x100 : 0);
+    k[1] = srcFirst ? srcPort : dstPort;
+    k[2] = srcFirst ? dstPort : srcPort;
+    let at = 3;
+    for (let i = 0; i < n; i += 2) {
+      k[at++] = (ip[a + i] << 8) | ip[a + i + 1];
+      k[at++] = (ip[b + i] << 8) | ip[b + i + 1];
+    }
+    this.length = at;
+    return this;
+  }
+
+  /** The key as the string an entry keeps. */
+  text(): string {
+    const k = this.codes;
+    return this.length === 7 ? String.fromCharCode(k[0], k[1], k[2], k[3], k[4], k[5], k[6]) : String.fromCharCode(...k.slice(0, this.length));
+  }
+}
 
 export interface Keyed {
   readonly key: string;
