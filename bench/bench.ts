@@ -1,8 +1,8 @@
 // `npm run bench`: builds (or reuses) a large generated capture and measures, in one run, the raw
 // read-and-decode floor, the ceiling of a minimal flow tracker (bench/flow-ceiling.ts) and the whole
 // pipeline (`nsm -r`) on it. Each is measured in a process of its own, so each peak RSS belongs to
-// what it measures. `--memory-check` instead runs nsm on the
-// same mix at two lengths, to show that peak memory follows open connections, not file size.
+// what it measures. `--memory-check` instead runs nsm on the same mix at two lengths, to show that
+// peak memory follows open connections, not file size.
 // `--soak` runs nsm -i for minutes under a steady replay instead (bench/soak.ts; root and tcpreplay).
 //
 //   node dist/bench.js [--packets 1000000] [--seed 1] [--runs 3] [--nsm-runs 1] [--memory-check]
