@@ -12,22 +12,23 @@ class TextSlots {
   private readonly low = new Int32Array(SLOTS);
   private readonly texts: (string | undefined)[] = new Array<string | undefined>(SLOTS).fill(undefined);
 
-  /** The slot of (high, low) holding its text, or -1-slot where the text must be made and put. */
-  find(high: number, low: number): number {
-    const slot = (low ^ (low >>> 15) ^ (high << 3)) & (SLOTS - 1);
-    return this.texts[slot] !== undefined && this.low[slot] === low && this.high[slot] === high ? slot : -1 - slot;
+  get(high: number, low: number): string | undefined {
+    const slot = slotOf(high, low);
+    return this.low[slot] === low && this.high[slot] === high ? this.texts[slot] : undefined;
   }
 
-  text(slot: number): string {
-    return this.texts[slot]!;
-  }
-
-  put(slot: number, high: number, low: number, text: string): string {
+  /** Keeps `text` for the address, in place of whatever had its slot. */
+  put(high: number, low: number, text: string): string {
+    const slot = slotOf(high, low);
     this.high[slot] = high;
     this.low[slot] = low;
     this.texts[slot] = text;
     return text;
   }
+}
+
+function slotOf(high: number, low: number): number {
+  return (low ^ (low >>> 15) ^ (high << 3)) & (SLOTS - 1);
 }
 
 /** IP addresses: IPv4 ones are cached; IPv6 ones are formatted each time (their key would cost as much). */
@@ -37,8 +38,7 @@ export class AddressTexts {
   text(buf: Uint8Array, off: number, version: 4 | 6): string {
     if (version === 6) return formatAddr(buf, off, 6);
     const low = (buf[off] << 24) | (buf[off + 1] << 16) | (buf[off + 2] << 8) | buf[off + 3];
-    const slot = this.v4.find(0, low);
-    return slot >= 0 ? this.v4.text(slot) : this.v4.put(-1 - slot, 0, low, formatAddr(buf, off, 4));
+    return this.v4.get(0, low) ?? this.v4.put(0, low, formatAddr(buf, off, 4));
   }
 }
 
@@ -51,7 +51,6 @@ export class MacTexts {
     const high = (frame[off] << 8) | frame[off + 1];
     const low = (frame[off + 2] << 24) | (frame[off + 3] << 16) | (frame[off + 4] << 8) | frame[off + 5];
     if (high === 0 && low === 0) return undefined;
-    const slot = this.slots.find(high, low);
-    return slot >= 0 ? this.slots.text(slot) : this.slots.put(-1 - slot, high, low, formatMac(frame, off));
+    return this.slots.get(high, low) ?? this.slots.put(high, low, formatMac(frame, off));
   }
 }

@@ -100,10 +100,10 @@ export class Subnet {
   }
 }
 
-/** A set of subnets answering "is this address in any of them" (Zeek's `addr in set[subnet]`). */
 /**
- * A set of subnets. Each member is filed under every first byte its addresses can have, so a test
- * looks only at the few members of the address's first byte, not at every member.
+ * A set of subnets answering "is this address in any of them" (Zeek's `addr in set[subnet]`). Each
+ * member is filed under every first byte its addresses can have, so a test looks only at the few
+ * members of the address's first byte, not at every member.
  */
 export class SubnetSet {
   private readonly v4 = byFirstByte();

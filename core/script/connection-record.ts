@@ -74,7 +74,7 @@ export function connectionRecord(c: Connection): ConnectionRecord {
   r.duration = c.duration;
   r.history = c.history;
   r.service = c.service;
-  if (r.tunnel !== c.tunnel) r.tunnel = c.tunnel;
+  r.tunnel = c.tunnel;
   return r;
 }
 
